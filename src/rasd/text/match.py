@@ -1,0 +1,111 @@
+"""Clitic-aware, whole-word phrase matching of lexicon entries over tokens.
+
+A lexicon entry is a phrase (``"الطائرات الحربية الروسية"``) and a payload.  Its
+key is the tuple of its folded tokens without the article; a text token matches
+a key token through any of its clitic analyses (``والطائرات`` -> ``طايرات``), and
+the last token may also carry a pronoun suffix when the entry allows it
+(``لقصفها`` -> ``قصف``).  Matching is by hash lookups over token n-grams, pruned
+by the set of key prefixes, so its cost is linear in the text.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Iterable
+
+from .normalize import fold_key
+from .segment import Token, analyses, key_of, suffix_stems
+
+
+@dataclass(slots=True)
+class Match:
+    tok_start: int
+    tok_end: int       # exclusive
+    start: int         # folded-text offsets (clitics excluded)
+    end: int
+    payloads: list[Any]
+    suffixed: bool = False
+
+
+class PhraseMatcher:
+    """Longest-match lookup of phrases over a token list."""
+
+    def __init__(self) -> None:
+        self._entries: dict[tuple[str, ...], list[Any]] = {}
+        self._no_suffix: set[tuple[str, ...]] = set()
+        self._prefixes: set[tuple[str, ...]] = set()
+        self.max_len = 0
+
+    def add(self, phrase: str, payload: Any, allow_suffix: bool = True) -> None:
+        key = key_of(fold_key(phrase))
+        if not key:
+            return
+        self._entries.setdefault(key, []).append(payload)
+        if not allow_suffix:
+            self._no_suffix.add(key)
+        for i in range(1, len(key)):
+            self._prefixes.add(key[:i])
+        self.max_len = max(self.max_len, len(key))
+
+    def add_all(self, phrases: Iterable[str], payload: Any, allow_suffix: bool = True) -> None:
+        for p in phrases:
+            self.add(p, payload, allow_suffix)
+
+    def __len__(self) -> int:
+        return len(self._entries)
+
+    def find(self, tokens: list[Token], lo: int = 0, hi: int | None = None,
+             longest_only: bool = True) -> list[Match]:
+        """All matches in tokens[lo:hi]; with ``longest_only`` overlapping shorter
+        matches are dropped (leftmost-longest)."""
+        hi = len(tokens) if hi is None else hi
+        entries, prefixes = self._entries, self._prefixes
+        found: list[Match] = []
+        for i in range(lo, hi):
+            best: Match | None = None
+            for stem, ncl in analyses(tokens[i].text):
+                key: tuple[str, ...] = (stem,)
+                j = i
+                while True:
+                    if key in entries and (best is None or j + 1 > best.tok_end):
+                        best = Match(i, j + 1, tokens[i].start + ncl, tokens[j].end, entries[key])
+                    # suffix on the last token
+                    if best is None or j + 1 > best.tok_end:
+                        last = key[-1]
+                        for s in suffix_stems(last):
+                            k2 = key[:-1] + (s,)
+                            if k2 in entries and k2 not in self._no_suffix:
+                                best = Match(i, j + 1, tokens[i].start + ncl, tokens[j].end, entries[k2], True)
+                                break
+                    if key not in prefixes or j + 1 >= hi:
+                        break
+                    j += 1
+                    nxt = analyses(tokens[j].text)
+                    # extend with the first analysis that keeps us on a prefix or entry
+                    ext = None
+                    for st, _ in nxt:
+                        k = key + (st,)
+                        if k in prefixes or k in entries:
+                            ext = k
+                            break
+                    if ext is None:
+                        # maybe the last token matches only with a suffix
+                        for st, _ in nxt:
+                            for s in suffix_stems(st):
+                                k2 = key + (s,)
+                                if k2 in entries and k2 not in self._no_suffix and (
+                                        best is None or j + 1 > best.tok_end):
+                                    best = Match(i, j + 1, tokens[i].start + ncl, tokens[j].end, entries[k2], True)
+                        break
+                    key = ext
+            if best is not None:
+                found.append(best)
+        if not longest_only:
+            return found
+        out: list[Match] = []
+        found.sort(key=lambda m: (m.tok_start, -(m.tok_end - m.tok_start)))
+        last_end = -1
+        for m in found:
+            if m.tok_start >= last_end:
+                out.append(m)
+                last_end = m.tok_end
+        return out

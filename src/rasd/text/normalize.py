@@ -1,0 +1,169 @@
+"""Normalisation with an offset map back to the original text.
+
+Two levels:
+
+* :func:`repair` only undoes moderation-evasion breaks (``قصـ.ف`` -> ``قصف``,
+  zero-width or bidi characters inside a word, doubled tatweel, an asterisk
+  between letters).  It is what ``rasd normalize`` prints.
+* :func:`fold` is the matching form every recogniser works on: ``repair`` plus
+  Unicode NFKC, no diacritics or tatweel, unified alef/ya/ta-marbuta/hamza
+  carriers, Western digits, lower-case Latin.
+
+Both return a :class:`Normalized` whose ``to_original`` maps any span of the
+normalised text back to the original text, so evidence always points into what
+the user gave us.
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+from array import array
+from dataclasses import dataclass
+
+AR_LETTER = "\u0621-\u063a\u0641-\u064a\u0671-\u06d3\u06fa-\u06ff"
+AR_MARK = "\u064b-\u065f\u0670\u0610-\u061a\u06d6-\u06ed"
+TATWEEL = "\u0640"
+# invisible characters that have no business inside a word
+INVISIBLE = "\u00ad\u034f\u061c\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff"
+BREAK_PUNCT = r".*·•‧∙⋅_\-"
+
+_L = f"[{AR_LETTER}]"
+_LM = f"[{AR_LETTER}{AR_MARK}]"
+# One break between two Arabic letters (marks allowed before it).  Forms seen in
+# the wild: tatweel + dot (the seed's `قصـ.ف`), dot + tatweel, doubled tatweel,
+# asterisks, invisible characters.
+_BREAK = re.compile(
+    rf"(?<={_LM})(?:"
+    rf"[{INVISIBLE}]*{TATWEEL}+[{INVISIBLE}]*[{BREAK_PUNCT}]+[{INVISIBLE}{TATWEEL}]*"  # ـ.  ـ.ـ  ـ*
+    rf"|[{INVISIBLE}]*[{BREAK_PUNCT}]+{TATWEEL}+[{INVISIBLE}{TATWEEL}]*"  # .ـ
+    rf"|{TATWEEL}{{2,}}"  # ــ (doubled tatweel: only the extra ones go, see below)
+    rf"|\*+"  # قص*ف
+    rf"|[{INVISIBLE}]+"  # zero-width / bidi inside a word
+    rf")(?={_L})"
+)
+# A bare dot between letters is a break only when one side is a fragment too
+# short to be a word (قص.ف, ق.صف); "إدلب.وقال" is a missing space, left alone.
+# "د.محمد" (an abbreviation) is left alone too: the left fragment must have two letters.
+_BARE_DOT = re.compile(rf"(?<![{AR_LETTER}]){_L}{{2}}(\.){_L}+|(?<![{AR_LETTER}]){_L}{{2,}}(\.){_L}{{1,2}}(?![{AR_LETTER}])")
+
+_DIACRITICS = f"[{AR_MARK}{TATWEEL}{INVISIBLE}]"
+_NFKC_NEEDED = "\ufb50-\ufdff\ufe70-\ufefe\uff00-\uffef\u2000-\u200a\u00a0\u2024-\u2026"
+
+_FOLD_TABLE = str.maketrans({
+    "أ": "ا", "إ": "ا", "آ": "ا", "ٱ": "ا", "ٲ": "ا", "ٳ": "ا",
+    "ى": "ي", "ئ": "ي", "ی": "ي", "ې": "ي",
+    "ة": "ه", "ۀ": "ه", "ھ": "ه", "ہ": "ه",
+    "ؤ": "و", "ک": "ك", "ڪ": "ك", "گ": "ك",
+    "٠": "0", "١": "1", "٢": "2", "٣": "3", "٤": "4", "٥": "5", "٦": "6", "٧": "7", "٨": "8", "٩": "9",
+    "۰": "0", "۱": "1", "۲": "2", "۳": "3", "۴": "4", "۵": "5", "۶": "6", "۷": "7", "۸": "8", "۹": "9",
+    "٫": ".", "٬": ",", "،": "،",
+    "“": '"', "”": '"', "«": '"', "»": '"', "„": '"', "‟": '"',
+})
+
+
+@dataclass(frozen=True, slots=True)
+class Normalized:
+    """A normalised text and, for each of its characters, its offset in the original."""
+
+    text: str
+    offsets: array  # len(text) + 1 entries; the last is len(original)
+
+    def to_original(self, start: int, end: int) -> tuple[int, int]:
+        """Map [start, end) of the normalised text to [start, end) of the original."""
+        if end <= start:
+            o = self.offsets[start]
+            return o, o
+        return self.offsets[start], self.offsets[end - 1] + 1
+
+    def compose(self, inner: "Normalized") -> "Normalized":
+        """`inner` normalised *this* text; return it mapped to the original."""
+        outer = self.offsets
+        mapped = array("i", (outer[i] for i in inner.offsets))
+        return Normalized(inner.text, mapped)
+
+
+def _apply(text: str, pattern: re.Pattern, replace) -> Normalized:
+    """Replace each match of ``pattern`` by ``replace(match)`` (a string) keeping an offset map.
+
+    Every output character maps to the original offset of the match start (for
+    replacement text) or to itself (for copied text).
+    """
+    out: list[str] = []
+    offs = array("i")
+    pos = 0
+    for m in pattern.finditer(text):
+        s, e = m.span()
+        if s > pos:
+            out.append(text[pos:s])
+            offs.extend(range(pos, s))
+        rep = replace(m)
+        if rep:
+            out.append(rep)
+            offs.extend([s] * len(rep))
+        pos = e
+    if pos < len(text):
+        out.append(text[pos:])
+        offs.extend(range(pos, len(text)))
+    offs.append(len(text))
+    return Normalized("".join(out), offs)
+
+
+def _identity(text: str) -> Normalized:
+    return Normalized(text, array("i", range(len(text) + 1)))
+
+
+def _repair_breaks(m: re.Match) -> str:
+    s = m.group(0)
+    if set(s) == {TATWEEL}:  # doubled tatweel: keep one (it is typography, not a break)
+        return TATWEEL
+    return ""
+
+
+def _delete(text: str, positions: list[int]) -> Normalized:
+    """Delete the characters at ``positions`` (sorted), keeping an offset map."""
+    out: list[str] = []
+    offs = array("i")
+    pos = 0
+    for p in positions:
+        out.append(text[pos:p])
+        offs.extend(range(pos, p))
+        pos = p + 1
+    out.append(text[pos:])
+    offs.extend(range(pos, len(text) + 1))
+    return Normalized("".join(out), offs)
+
+
+def repair(text: str) -> Normalized:
+    """Undo moderation-evasion breaks and change nothing else."""
+    n1 = _apply(text, _BREAK, _repair_breaks)
+    if "." not in n1.text:
+        return n1
+    dots = [m.start(1) if m.group(1) else m.start(2) for m in _BARE_DOT.finditer(n1.text)]
+    return n1.compose(_delete(n1.text, dots)) if dots else n1
+
+
+_FOLD_PATTERN = re.compile(f"{_DIACRITICS}+|[{_NFKC_NEEDED}]")
+
+
+def _fold_char(m: re.Match) -> str:
+    s = m.group(0)
+    if re.fullmatch(f"{_DIACRITICS}+", s):
+        return ""
+    return unicodedata.normalize("NFKC", s)
+
+
+def fold(text: str) -> Normalized:
+    """The matching form of ``text`` (see module docstring), with its offset map."""
+    rep = repair(text)
+    folded = _apply(rep.text, _FOLD_PATTERN, _fold_char)
+    # translate is 1:1, so the map is unchanged
+    ftext = folded.text.translate(_FOLD_TABLE).lower()
+    if len(ftext) != len(folded.text):  # .lower() can change length for a few exotic letters
+        ftext = "".join(c.lower() if len(c.lower()) == 1 else c for c in folded.text.translate(_FOLD_TABLE))
+    folded = Normalized(ftext, folded.offsets)
+    return rep.compose(folded)
+
+
+def fold_key(s: str) -> str:
+    """Fold a lexicon string (no offsets needed)."""
+    return fold(s).text
