@@ -126,3 +126,20 @@ def key_of(folded_phrase: str) -> tuple[str, ...]:
             t = t[2:]
         key.append(t)
     return tuple(key)
+
+
+_CLAUSE_BREAK = set("،,؛;:()[]")
+
+
+def clause_ids(text: str, tokens: list[Token]) -> list[int]:
+    """A clause number per token: a new clause starts after ، , ؛ ; : or brackets,
+    and at every sentence."""
+    out: list[int] = []
+    cid = 0
+    prev: Token | None = None
+    for t in tokens:
+        if prev is not None and (t.sent != prev.sent or any(c in _CLAUSE_BREAK for c in text[prev.end:t.start])):
+            cid += 1
+        out.append(cid)
+        prev = t
+    return out

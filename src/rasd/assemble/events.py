@@ -1,0 +1,462 @@
+"""Event assembly: codebook rules over the recognised spans.
+
+For each sentence, each trigger that is not in the scope of a modality cue
+becomes an event coded by its trigger class and the cues of its clause
+(``knowledge/triggers.yaml``); its sides, place, date, counts and sources come
+from the spans around it.  One event per (type, place, date, sides): repeated
+mentions of the same act in the article are merged.
+"""
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import timedelta
+from math import asin, cos, radians, sin, sqrt
+
+from ..document import Actor, DateValue, Document, Event, Place, Quantity, Span
+from ..recognize.modality import blocked
+from ..recognize.sources import chain
+from ..resources import load
+from ..text.match import PhraseMatcher
+from ..text.segment import clause_ids
+
+BATTLES = "Battles"
+EXPLOSIONS = "Explosions/Remote violence"
+VAC = "Violence against civilians"
+
+# tokens that, right before an actor, make it the target / other side
+_TARGET_MARKERS = {"علي", "ضد", "مواقع", "تجمعات", "نقاط", "نقطه", "اليات", "اليه", "مقرات", "مقر", "ثكنه", "حاجز",
+                   "استهدفت", "استهدف", "استهداف", "مع", "عناصر", "صفوف", "مقاتلي", "جنود", "دوريه", "رتل",
+                   "معاقل", "مناطق", "مسلحي", "عنصرا", "قتلي", "مقتل", "قتل", "لصالح", "حساب", "امام", "مواجهه", "عن"}
+# tokens between a trigger and a following actor that make it the agent
+_AGENT_MARKERS = {"قبل", "بواسطه", "شنها", "نفذها", "شنتها", "نفذتها", "طائرات", "طيران", "مروحيات"}
+
+
+def _km(a: Place, b: Place) -> float | None:
+    if a.lat is None or b.lat is None:
+        return None
+    la1, lo1, la2, lo2 = map(radians, (a.lat, a.lon, b.lat, b.lon))
+    h = sin((la2 - la1) / 2) ** 2 + cos(la1) * cos(la2) * sin((lo2 - lo1) / 2) ** 2
+    return 2 * 6371.0 * asin(min(1.0, sqrt(h)))
+
+
+def _strip_article(w: str) -> str:
+    for p in ("و", "ف"):
+        if w.startswith(p) and len(w) > 3:
+            w2 = w[1:]
+            if w2.startswith("ال"):
+                w = w2
+                break
+    return w[2:] if w.startswith("ال") and len(w) >= 4 else w
+
+
+class EventAssembler:
+    def __init__(self) -> None:
+        data = load("triggers.yaml")
+        self.classes = {c["id"]: c for c in data["classes"]}
+        cas = load("casualties.yaml")
+        self.cas = PhraseMatcher()
+        for group in ("killed", "injured", "cumulative", "breakdown", "children", "women", "victims"):
+            self.cas.add_all(cas[group], group, allow_suffix=False)
+
+    # ------------------------------------------------------------------ main
+    def __call__(self, doc: Document) -> None:
+        toks = doc.tokens
+        if not toks:
+            doc.events = []
+            return
+        self.clause = clause_ids(doc.norm.text, toks)
+        by_sent: dict[str, dict[int, list[Span]]] = {}
+        for kind in ("trigger", "cue", "actor", "place", "date", "number", "source", "modality"):
+            d: dict[int, list[Span]] = {}
+            for sp in doc.spans.get(kind, ()):
+                d.setdefault(sp.sent, []).append(sp)
+            by_sent[kind] = d
+        cas_spans = self.cas.find(toks, longest_only=True)
+        self.cas_at: dict[int, str] = {}
+        for m in cas_spans:
+            for k in range(m.tok_start, m.tok_end):
+                self.cas_at[k] = m.payloads[0]
+
+        events: list[tuple[Event, int, bool]] = []  # event, sentence, location was a fallback
+        last_actor1: dict[str, Actor] = {}
+        last_chain: list[str] = []
+        for si in range(len(doc.sentences)):
+            trig = by_sent["trigger"].get(si, [])
+            srcs = by_sent["source"].get(si, [])
+            rb = chain(srcs)
+            if not rb and last_chain and self._continues_speech(doc, si):
+                rb = list(last_chain)
+            last_chain = rb
+            if not trig:
+                continue
+            mods = by_sent["modality"].get(si, [])
+            live = [t for t in trig if blocked(t, mods, self.clause) is None]
+            if not live:
+                continue
+            strong = [t for t in live if t.value.strong]
+            chosen = strong if strong else live[:1]
+            # one event per trigger class per clause: "القصف والغارات" in one clause is one act
+            seen: set[tuple[str, int]] = set()
+            for t in chosen:
+                key = (t.value.cls, self.clause[t.tok_start])
+                if key in seen:
+                    continue
+                seen.add(key)
+                for ev, fallback in self._events_for(doc, si, t, by_sent, last_actor1):
+                    ev.reported_by = list(rb)
+                    events.append((ev, si, fallback))
+                    if ev.actor1 is not None:
+                        last_actor1[ev.event_type] = ev.actor1
+        doc.events = self._merge(events)
+
+    # ------------------------------------------------------------ one trigger
+    def _events_for(self, doc: Document, si: int, t: Span, by_sent, last_actor1):
+        cls = self.classes[t.value.cls]
+        sent = doc.sentences[si]
+        cues = by_sent["cue"].get(si, [])
+        win = self._window(t, sent)
+        groups = {c.value for c in cues if win[0] <= c.tok_start < win[1]}
+        sent_groups = {c.value for c in cues}
+        if cls.get("needs") and not (set(cls["needs"]) & groups):
+            return []
+        etype, sub = cls["event_type"], cls["sub_event_type"]
+        civ = bool(cls.get("civilian_targeting", False))
+        for r in cls.get("refine", ()):
+            if r["cues"] in groups or (r["cues"] in ("protest_force", "protest_intervention", "protest_violent")
+                                        and r["cues"] in sent_groups):
+                etype = r.get("event_type", etype)
+                sub = r.get("sub_event_type", sub)
+                civ = r.get("civilian_targeting", civ)
+                break
+
+        actors = by_sent["actor"].get(si, [])
+        a1, a2 = self._sides(doc, t, actors, etype)
+        if a1 is None and etype == EXPLOSIONS and etype in last_actor1 and self._near_previous(doc, si, last_actor1):
+            a1 = last_actor1[etype]
+        if "by_actor1" in cls:
+            inter = a1.inter if a1 else None
+            sub = cls["by_actor1"].get(inter, cls["by_actor1"]["default"])
+        counts = self._counts(doc, si, t, by_sent["number"].get(si, []))
+        civ_victims = "civilian_target" in groups or counts.get("civ", False)
+        if etype == VAC and a2 is None:
+            civ = True
+        if civ_victims and etype in (EXPLOSIONS, VAC) and (a2 is None or a2.inter == "civilians"):
+            civ = True
+        if civ and a2 is None and etype in (EXPLOSIONS, VAC):
+            a2 = Actor("", self._civilians_canonical(doc), "civilians")
+        if etype == VAC and a2 is not None and a2.inter not in ("civilians", "protesters", "external"):
+            if cls["id"] in ("killing", "injuring", "shooting"):
+                etype, sub, civ = BATTLES, "Armed clash", False
+        if etype == VAC and a1 is not None and a1.inter == "civilians":
+            a1, a2 = a2, a1
+        if etype == "Protests" and a1 is None:
+            a1 = Actor("", f"Protesters ({doc.focus_country or ''})".replace(" ()", ""), "protesters")
+
+        date = self._date(doc, si, t, by_sent["date"].get(si, []))
+        if date is None:
+            return []
+        ds, de, prec = date
+        if de < doc.published - timedelta(days=365) or ds > doc.published + timedelta(days=1):
+            return []  # history or future: not news of an event
+
+        places, fallback = self._places(doc, si, t, by_sent["place"].get(si, []))
+        if not places:
+            return []
+        s, e = doc.sentence_span(si)
+        evidence = doc.text[s:e].strip()
+        out = []
+        for i, pl in enumerate(places):
+            ev = Event(etype, sub, ds, de, prec, a1, a2, pl, civilian_targeting=civ,
+                       evidence=evidence, evidence_span=(s, e))
+            ev.spans["trigger"] = (t.start, t.end)
+            if pl.span:
+                ev.spans["location"] = pl.span
+            for k in ("actor1", "actor2"):
+                a = getattr(ev, k)
+                if a is not None and a.span:
+                    ev.spans[k] = a.span
+            if i == 0:  # counts stay with the first place of a shared statement
+                for k, v in counts.items():
+                    if k in ("civ",):
+                        continue
+                    if k.endswith("_span"):
+                        ev.spans[k[:-5]] = v
+                    else:
+                        setattr(ev, k, v)
+            out.append((ev, fallback))
+        return out
+
+    def _window(self, t: Span, sent) -> tuple[int, int]:
+        c = self.clause[t.tok_start]
+        lo = t.tok_start
+        while lo > sent.tok_start and self.clause[lo - 1] == c:
+            lo -= 1
+        hi = t.tok_end
+        while hi < sent.tok_end and self.clause[hi] == c:
+            hi += 1
+        return min(lo, max(sent.tok_start, t.tok_start - 8)), max(hi, min(sent.tok_end, t.tok_end + 8))
+
+    @staticmethod
+    def _civilians_canonical(doc: Document) -> str:
+        return f"Civilians ({doc.focus_country})" if doc.focus_country else "Civilians"
+
+    def _near_previous(self, doc, si, last_actor1) -> bool:
+        return True
+
+    def _continues_speech(self, doc: Document, si: int) -> bool:
+        s = doc.sentences[si]
+        first = [doc.tokens[k].text for k in range(s.tok_start, min(s.tok_end, s.tok_start + 2))]
+        return any(w in ("واضاف", "واضافت", "وتابع", "وتابعت", "واوضح", "واوضحت", "واشار", "واشارت", "واكد", "واكدت")
+                   for w in first)
+
+    # ------------------------------------------------------------- sides
+    def _sides(self, doc: Document, t: Span, actors: list[Span], etype: str):
+        if not actors:
+            return None, None
+        toks = doc.tokens
+        agents, targets = [], []
+        for a in actors:
+            if a.tok_start >= t.tok_start and a.tok_end <= t.tok_end:
+                agents.append((0, a))  # the trigger phrase names its agent ("الطائرات الحربية")
+                continue
+            prev = [_strip_article(toks[k].text) for k in range(max(0, a.tok_start - 2), a.tok_start)]
+            first = toks[a.tok_start].text
+            is_target = any(p in _TARGET_MARKERS for p in prev) or first.startswith(("علي", "ضد"))
+            if a.tok_start >= t.tok_end and any(p in _AGENT_MARKERS for p in prev):
+                is_target = False
+            dist = a.tok_start - t.tok_end if a.tok_start >= t.tok_end else t.tok_start - a.tok_end
+            same_clause = self.clause[a.tok_start] == self.clause[t.tok_start]
+            # Arabic is verb-first: an actor right after the trigger is its subject
+            score = dist + (0 if same_clause else 20) + (0 if a.tok_start >= t.tok_end and dist <= 3 else 2)
+            (targets if is_target else agents).append((score, a))
+        agents.sort(key=lambda x: x[0])
+        targets.sort(key=lambda x: x[0])
+        a1 = agents[0][1].value if agents else None
+        a2 = None
+        for _, sp in targets:
+            if a1 is None or not self._same_side(sp.value, a1):
+                a2 = sp.value
+                break
+        if a2 is None and etype == BATTLES:
+            for _, sp in agents[1:]:
+                if a1 is None or not self._same_side(sp.value, a1):
+                    a2 = sp.value
+                    break
+        if a1 is None and a2 is not None and etype == BATTLES:
+            a1, a2 = a2, None
+        return a1, a2
+
+    @staticmethod
+    def _same_side(a: Actor, b: Actor) -> bool:
+        return a.inter == b.inter and (a.country or "") == (b.country or "")
+
+    # ------------------------------------------------------------- date
+    def _date(self, doc: Document, si: int, t: Span, dates: list[Span]):
+        if dates:
+            same = [d for d in dates if self.clause[max(0, d.tok_start)] == self.clause[t.tok_start]] or dates
+            d = min(same, key=lambda d: abs(d.tok_start - t.tok_start))
+            v: DateValue = d.value
+            return v.start, v.end, v.precision
+        return doc.published, doc.published, 2
+
+    # ------------------------------------------------------------- places
+    def _places(self, doc: Document, si: int, t: Span, places: list[Span]) -> tuple[list[Place], bool]:
+        cands = [p for p in places if p.value.kind != "dateline"]
+        toks = doc.tokens
+        # a coarser place right after a finer one qualifies it ("القرداحة في ريف اللاذقية")
+        qualifiers = set()
+        for a, b in zip(cands, cands[1:]):
+            if 0 <= b.tok_start - a.tok_end <= 2 and self._coarser(b.value, a.value):
+                qualifiers.add(id(b))
+        cands = [p for p in cands if id(p) not in qualifiers]
+        # prefer places that are not whole countries when a finer one is named
+        fine = [p for p in cands if p.value.kind != "country"]
+        if fine:
+            cands = fine
+        if cands:
+            c = self.clause[t.tok_start]
+            def rank(p: Span):
+                after = p.tok_start >= t.tok_end
+                same = self.clause[p.tok_start] == c
+                dist = p.tok_start - t.tok_end if after else t.tok_start - p.tok_end
+                return (0 if same else 1, 0 if after else 1, dist)
+            cands.sort(key=rank)
+            first = cands[0]
+            chosen = [first]
+            # coordination: "A و B", "A وB وC" after the trigger, same clause
+            if first.tok_start >= t.tok_end:
+                last = first
+                for p in sorted((p for p in cands if p.tok_start > first.tok_start), key=lambda p: p.tok_start):
+                    if self.clause[p.tok_start] != self.clause[last.tok_start]:
+                        break
+                    gap = [toks[k].text for k in range(last.tok_end, p.tok_start)]
+                    if toks[p.tok_start].text.startswith("و") and len(gap) <= 1 or (gap and gap[0] == "و"):
+                        chosen.append(p)
+                        last = p
+                    else:
+                        break
+            out, names = [], set()
+            for p in chosen:
+                pl = p.value
+                if pl.name not in names and (pl.lat is not None or pl.admin1):
+                    names.add(pl.name)
+                    out.append(pl)
+            if out:
+                return out, False
+            # an unresolved village: fall back to its governorate below
+        if doc.focus_admin1 is not None:
+            return [replace(doc.focus_admin1, span=None)], True
+        if doc.focus_country:
+            fc = next((p for p in doc.places if p.kind == "country" and p.country == doc.focus_country), None)
+            if fc is not None:
+                return [replace(fc, span=None)], True
+        return [], True
+
+    @staticmethod
+    def _coarser(b: Place, a: Place) -> bool:
+        rank = {"settlement": 1, "unknown": 1, "front": 2, "relative": 2, "road": 2, "region": 2, "admin1": 3,
+                "country": 4}
+        rb = max(rank.get(b.kind, 1), b.geo_precision)
+        ra = max(rank.get(a.kind, 1), a.geo_precision)
+        return rb > ra or (b.kind in ("relative", "region", "admin1", "country") and rb >= ra and b.name != a.name)
+
+    # ------------------------------------------------------------- counts
+    def _counts(self, doc: Document, si: int, t: Span, numbers: list[Span]) -> dict:
+        out: dict = {}
+        if not numbers:
+            # a toll with no figure: "عشرات القتلى" is caught as a vague number; "قتلى وجرحى" has none
+            return out
+        toks = doc.tokens
+        sent = doc.sentences[si]
+        cat_of: list[tuple[Span, str | None, str | None]] = []
+        last_main = None
+        for n in numbers:
+            q: Quantity = n.value
+            i0, i1 = n.tok_start, n.tok_end
+            after = [self.cas_at.get(k) for k in range(i1, min(sent.tok_end, i1 + 3))]
+            before = [self.cas_at.get(k) for k in range(max(sent.tok_start, i0 - 5), i0)]
+            group = None
+            sub = None
+            # the counted noun right after the number
+            if after and after[0] in ("children", "women"):
+                sub = after[0]
+            if after and after[0] == "victims":
+                if any(k for k in after[1:] if k in ("children",)):
+                    sub = sub or None
+            if after and after[0] in ("killed", "injured"):
+                group = after[0]
+            if "breakdown" in before[-3:] and sub:
+                cat_of.append((n, "breakdown", sub))
+                continue
+            if group is None:
+                for k in reversed(before):
+                    if k in ("killed", "injured"):
+                        group = k
+                        break
+                    if k == "breakdown":
+                        break
+                # "مقتل وجرح 30": both right before -> a combined toll
+                kinds = [k for k in before if k in ("killed", "injured")]
+                if "killed" in kinds and "injured" in kinds and kinds[-2:] in (["killed", "injured"], ["injured", "killed"]) \
+                        and before.count("killed") + before.count("injured") >= 2:
+                    cat_of.append((n, "combined", None))
+                    continue
+            if group is None:
+                # "84 شخصا قتلوا", "11 عنصرا ... قتلوا"
+                for k in after[1:] + [self.cas_at.get(k) for k in range(i1 + 3, min(sent.tok_end, i1 + 5))]:
+                    if k in ("killed", "injured"):
+                        group = k
+                        break
+            if group is None:
+                continue
+            if "cumulative" in before:
+                continue
+            cat_of.append((n, group, sub))
+            last_main = group
+        lm = None
+        for n, group, sub in cat_of:
+            q = n.value
+            if group == "combined":
+                out.setdefault("fatalities_text", q.text)
+                continue
+            if group == "breakdown":
+                if lm and q.value is not None:
+                    key = ("children_" if sub == "children" else "women_") + ("killed" if lm == "killed" else "injured")
+                    out.setdefault(key, q.value)
+                continue
+            lm = group
+            field = "fatalities" if group == "killed" else "injuries"
+            if field in out or (field + "_text") in out:
+                continue
+            if q.value is None:
+                out[field + "_text"] = q.text
+            else:
+                out[field] = q.value
+                if sub:
+                    out[("children_" if sub == "children" else "women_") + group] = q.value
+            out[field + "_span"] = (n.start, n.end)
+            nxt = toks[n.tok_end].text if n.tok_end < len(toks) else ""
+            if "مدني" in nxt or "مدنيين" in nxt or sub:
+                out["civ"] = True
+        return out
+
+    # ------------------------------------------------------------- merging
+    def _merge(self, items: list[tuple[Event, int, bool]]) -> list[Event]:
+        merged: list[tuple[Event, bool]] = []
+        for ev, si, fallback in items:
+            target = None
+            for j, (m, mfb) in enumerate(merged):
+                if m.event_type != ev.event_type:
+                    continue
+                if not (ev.date_start <= m.date_end + timedelta(days=1) and m.date_start <= ev.date_end + timedelta(days=1)):
+                    continue
+                if not self._same_place(ev.location, m.location, fallback or mfb):
+                    continue
+                if not self._compatible_sides(ev, m):
+                    continue
+                target = j
+                break
+            if target is None:
+                merged.append((ev, fallback))
+                continue
+            m, mfb = merged[target]
+            if mfb and not fallback:  # the named place is better than the fallback
+                ev2 = self._fill(ev, m)
+                merged[target] = (ev2, False)
+            else:
+                merged[target] = (self._fill(m, ev), mfb and fallback)
+        return [m for m, _ in merged]
+
+    @staticmethod
+    def _same_place(a: Place, b: Place, either_fallback: bool) -> bool:
+        if a.name == b.name:
+            return True
+        if either_fallback:
+            return (a.admin1_code and a.admin1_code == b.admin1_code) or (a.country and a.country == b.country
+                                                                           and not (a.admin1_code and b.admin1_code))
+        d = _km(a, b)
+        return d is not None and d <= 2.0
+
+    def _compatible_sides(self, a: Event, b: Event) -> bool:
+        if a.actor1 and b.actor1 and not self._same_side(a.actor1, b.actor1):
+            if a.event_type == BATTLES and b.actor2 and self._same_side(a.actor1, b.actor2):
+                return True
+            return False
+        return True
+
+    @staticmethod
+    def _fill(keep: Event, other: Event) -> Event:
+        """``keep`` with the fields it lacks taken from ``other``."""
+        for k in ("actor1", "actor2", "fatalities", "injuries", "fatalities_text", "injuries_text",
+                  "children_killed", "women_killed", "children_injured", "women_injured"):
+            if getattr(keep, k) is None and getattr(other, k) is not None:
+                setattr(keep, k, getattr(other, k))
+        if other.time_precision < keep.time_precision:
+            keep.date_start, keep.date_end, keep.time_precision = other.date_start, other.date_end, other.time_precision
+        keep.civilian_targeting = keep.civilian_targeting or other.civilian_targeting
+        for s in other.reported_by:
+            if s not in keep.reported_by:
+                keep.reported_by.append(s)
+        for k, v in other.spans.items():
+            keep.spans.setdefault(k, v)
+        return keep

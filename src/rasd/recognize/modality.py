@@ -1,0 +1,56 @@
+"""Cues that a reported act did not happen: negation, denial, threat, plan, call,
+speculation, condition, question, background (``knowledge/modality.yaml``).
+
+Writes ``doc.spans["modality"]`` with value :class:`Modality`; the assembler asks
+:func:`blocked` whether a trigger falls in a cue's scope.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ..document import Document, Span
+from ..resources import load
+from ..text.match import PhraseMatcher
+
+
+@dataclass(frozen=True, slots=True)
+class Modality:
+    kind: str
+    reach: int            # tokens after the cue it covers (same clause)
+    sentence: bool = False
+
+
+class ModalityRecognizer:
+    def __init__(self) -> None:
+        data = load("modality.yaml")["cues"]
+        self.matcher = PhraseMatcher()
+        for kind, spec in data.items():
+            mod = Modality(kind, int(spec.get("reach", 0)), spec.get("scope") == "sentence")
+            self.matcher.add_all(spec["names"], mod, allow_suffix=False)
+            for ex in spec.get("except", ()):
+                self.matcher.add(ex, None, allow_suffix=False)
+
+    def __call__(self, doc: Document) -> None:
+        for m in self.matcher.find(doc.tokens):
+            mods = [p for p in m.payloads if p is not None]
+            if not mods or None in m.payloads:
+                continue  # an exception phrase ("لا يزال") won the longest match
+            doc.add_span("modality", m.start, m.end, "MODALITY", mods[0], m.tok_start, m.tok_end)
+        # a question mark ends the sentence: everything in it is asked, not told
+        text = doc.norm.text
+        for i, s in enumerate(doc.sentences):
+            if text[s.start:s.end].rstrip(" \"'»”)").endswith(("؟", "?")):
+                doc.add_span("modality", s.start, s.end, "MODALITY", Modality("question", 0, True),
+                             s.tok_start, s.tok_end)
+
+
+def blocked(trigger: Span, cues: list[Span], clause_of: list[int]) -> str | None:
+    """The kind of the first cue whose scope covers ``trigger``, else None."""
+    t = trigger.tok_start
+    for c in cues:
+        mod: Modality = c.value
+        if mod.sentence:
+            return mod.kind
+        if c.tok_end <= t and t - c.tok_end < mod.reach and clause_of[c.tok_end - 1] == clause_of[t]:
+            return mod.kind
+    return None

@@ -1,0 +1,45 @@
+"""Event triggers and the context cues the assembler codes them with.
+
+Writes ``doc.spans["trigger"]`` (value: :class:`TriggerHit`) and
+``doc.spans["cue"]`` (value: the cue group name) from ``knowledge/triggers.yaml``.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ..document import Document
+from ..resources import load
+from ..text.match import PhraseMatcher
+from ..text.normalize import fold_key
+from ..text.segment import key_of
+
+
+@dataclass(frozen=True, slots=True)
+class TriggerHit:
+    cls: str          # trigger class id (knowledge/triggers.yaml)
+    strong: bool      # names the act itself (vs. only its toll or its weapon)
+
+
+class TriggerRecognizer:
+    def __init__(self) -> None:
+        data = load("triggers.yaml")
+        self.classes = {c["id"]: c for c in data["classes"]}
+        self.triggers = PhraseMatcher()
+        for c in data["classes"]:
+            weak = {key_of(fold_key(w)) for w in c.get("weak_forms", ())}
+            for name in c["names"]:
+                strong = c.get("strength") == "strong" and key_of(fold_key(name)) not in weak
+                self.triggers.add(name, TriggerHit(c["id"], strong))
+        self.cues = PhraseMatcher()
+        for group, names in {**data["cues"], **data.get("extra_cues", {})}.items():
+            self.cues.add_all(names, group)
+
+    def __call__(self, doc: Document) -> None:
+        toks = doc.tokens
+        for m in self.triggers.find(toks):
+            # one phrase may name several classes (rare); keep them all
+            for hit in dict.fromkeys(m.payloads):
+                doc.add_span("trigger", m.start, m.end, "TRIGGER", hit, m.tok_start, m.tok_end)
+        for m in self.cues.find(toks, longest_only=False):
+            for group in dict.fromkeys(m.payloads):
+                doc.add_span("cue", m.start, m.end, "CUE", group, m.tok_start, m.tok_end)

@@ -1,0 +1,59 @@
+"""Clitic-aware whole-word matching (sentences from the ANT corpus)."""
+from rasd.text.match import PhraseMatcher
+from rasd.text.normalize import fold
+from rasd.text.segment import analyses, clause_ids, sentences, tokenize
+
+
+def _match(matcher, text):
+    f = fold(text)
+    toks = tokenize(f.text)
+    out = []
+    for m in matcher.find(toks):
+        s, e = f.to_original(m.start, m.end)
+        out.append((text[s:e], m.payloads[0]))
+    return out
+
+
+def test_analyses_strip_proclitics():
+    stems = dict(analyses("وبلدات"))
+    assert "بلدات" in stems and stems["بلدات"] == 1
+    assert "قصف" in dict(analyses("لقصف"))
+    assert "ريف" in dict(analyses("بريف"))
+    assert "قوات" in dict(analyses("للقوات"))
+    assert "طايرات" in dict(analyses("والطايرات"))
+
+
+def test_clitics_and_suffixes():
+    m = PhraseMatcher()
+    m.add("قصف", "bombard")
+    m.add("بلدات", "towns", allow_suffix=False)
+    m.add("الطائرات الحربية الروسية", "ru_air")
+    text = "إلا أن استئناف الطائرات الحربية الروسية لقصـ.ف مناطق وبلدات ريف إدلب"
+    assert _match(m, text) == [("الطائرات الحربية الروسية", "ru_air"), ("قصـ.ف", "bombard"), ("بلدات", "towns")]
+    # pronoun suffix: "كثفت فصائل الفتح المبين مؤخراً من قصـ.فها"
+    assert _match(m, "كما كثفت فصائل الفتح المبين مؤخراً من قصـ.فها لمواقع") == [("قصـ.فها", "bombard")]
+
+
+def test_whole_words_only():
+    m = PhraseMatcher()
+    m.add("بالس", "place", allow_suffix=False)
+    # "بالس" (Balis, a village) must not fire inside "بالسلاح"
+    assert _match(m, "وخيّر أردوغان الوحدات الكردية بين الذهاب إلى أحضان داعميها، أو إلقاء السلاح") == []
+    assert _match(m, "هاجموا المدنيين بالسلاح الأبيض") == []
+
+
+def test_longest_match_wins():
+    m = PhraseMatcher()
+    m.add("قوات", "generic")
+    m.add("قوات النظام", "regime")
+    assert _match(m, "قصفت قوات النظام بلدة كفرنبل") == [("قوات النظام", "regime")]
+
+
+def test_sentences_and_clauses():
+    text = "قتل 20 مدنيا، بينهم أربعة أطفال. وقال المرصد إنه وثق ذلك؟\nسطر آخر"
+    f = fold(text)
+    toks = tokenize(f.text)
+    sents = sentences(f.text, toks)
+    assert len(sents) == 3
+    cl = clause_ids(f.text, toks)
+    assert cl[0] == cl[2] and cl[3] != cl[2]  # the comma opens a new clause
