@@ -56,3 +56,19 @@ def test_offsets_with_diacritics_and_digits():
     k = f.text.index("شخصا")
     s, e = f.to_original(k, k + 4)
     assert orig[s:e] == "شخصًا"
+
+
+def test_every_token_maps_back_on_real_articles():
+    """On real articles (with obfuscation added), each folded token's original span folds to the token."""
+    import json
+    import pathlib
+    from rasd.text.segment import tokenize
+    from helpers import break_words  # the seed-style obfuscation breaker
+
+    sample = pathlib.Path(__file__).parent / "fixtures/corpus_sample.jsonl"
+    texts = [json.loads(line)["text"] for line in sample.open(encoding="utf-8")]
+    for text in texts + [break_words(t) for t in texts]:
+        f = fold(text)
+        for t in tokenize(f.text):
+            s, e = f.to_original(t.start, t.end)
+            assert fold(text[s:e]).text == t.text, (text[s:e], t.text)

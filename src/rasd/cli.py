@@ -67,6 +67,14 @@ def _positive_int(value: str) -> int:
 
 # --------------------------------------------------------------------------- extract
 
+def _progress_bar(path: str):
+    from tqdm import tqdm
+
+    total = rio.count_records(path)
+    return tqdm(total=total, unit=" articles", file=sys.stderr, dynamic_ncols=True,
+                disable=total is not None and total <= 1, leave=False)
+
+
 class _Messages:
     """stderr lines that do not break a progress bar."""
 
@@ -92,19 +100,15 @@ def cmd_extract(args: argparse.Namespace) -> int:
     out = sys.stdout if to_stdout else sink
     show = args.progress or (args.progress is None and sys.stderr.isatty())
     bar = None
-    if show:
-        from tqdm import tqdm
-
-        total = rio.count_records(args.input) if args.input != rio.STDIN else None
-        bar = tqdm(total=total, unit=" articles", file=sys.stderr, dynamic_ncols=True,
-                   disable=total is not None and total <= 1, leave=False)
-    say = _Messages(bar)
+    say = _Messages(None)
     processed = skipped = failed = events = 0
     multi = False
     t0 = time.perf_counter()
     try:
         pipe = None
         for item in articles:
+            if show and bar is None and item.where != source:   # a multi-article input: show a bar
+                bar = say.bar = _progress_bar(args.input)
             if bar is not None:
                 bar.update(1)
             if isinstance(item, rio.Skipped):

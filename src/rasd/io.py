@@ -270,12 +270,27 @@ def _text_article(head: bytes, stream: BinaryIO, source: str, doc_id: str, defau
     if not text.strip():
         raise InputError(source, "empty file (no article to process)")
     text, more = check_text(text, max_chars)
-    if truncated and not any("characters long" in w for w in more):
-        more.insert(0, f"file is larger than {limit:,} bytes: only the first part was read")
+    if truncated:                      # say how big the input was, not how much of it was read
+        more = [w for w in more if "characters long" not in w]
+        size = _size(stream)
+        big = f"{size:,} bytes" if size else f"more than {limit:,} bytes"
+        more.insert(0, f"input is {big}: only the first {len(text):,} characters were processed "
+                       f"(limit {max_chars:,})")
     art = Article(text=text, where=source, doc_id=doc_id, warnings=warnings + more)
     art.outlet = defaults["outlet"]
     art.published = defaults["published"]
     return art
+
+
+def _size(stream: BinaryIO) -> int | None:
+    """Size in bytes of a plain file stream (None for pipes and compressed files)."""
+    try:
+        if isinstance(stream, (gzip.GzipFile, lzma.LZMAFile, bz2.BZ2File)):
+            return None
+        st = os.fstat(stream.fileno())
+        return st.st_size if st.st_size > 0 else None
+    except (OSError, ValueError, AttributeError):
+        return None
 
 
 def _json_articles(head: bytes, stream: BinaryIO, source: str, prefix: str, defaults: dict,

@@ -90,11 +90,18 @@ class EventAssembler:
             if not trig:
                 continue
             mods = by_sent["modality"].get(si, [])
-            live = [t for t in trig if blocked(t, mods, self.clause) is None]
+            names = by_sent["actor"].get(si, []) + by_sent["place"].get(si, [])
+            live = [t for t in trig if blocked(t, mods, self.clause) is None
+                    and not any(n.start <= t.start and t.end <= n.end for n in names)]  # "هيئة تحرير الشام"
             if not live:
                 continue
             strong = [t for t in live if t.value.strong]
-            chosen = strong if strong else live[:1]
+            if strong:
+                chosen = strong
+            elif self._weak_counts(doc, si, live, by_sent):
+                chosen = live[:1]
+            else:
+                continue
             # one event per trigger class per clause: "القصف والغارات" in one clause is one act
             seen: set[tuple[str, int]] = set()
             for t in chosen:
@@ -117,8 +124,12 @@ class EventAssembler:
         win = self._window(t, sent)
         groups = {c.value for c in cues if win[0] <= c.tok_start < win[1]}
         sent_groups = {c.value for c in cues}
-        if cls.get("needs") and not (set(cls["needs"]) & groups):
-            return []
+        if cls.get("needs"):
+            reach = cls.get("needs_after")
+            near = groups if reach is None else {c.value for c in cues
+                                                 if t.tok_end <= c.tok_start < t.tok_end + int(reach)}
+            if not (set(cls["needs"]) & near):
+                return []
         etype, sub = cls["event_type"], cls["sub_event_type"]
         civ = bool(cls.get("civilian_targeting", False))
         for r in cls.get("refine", ()):
@@ -185,6 +196,14 @@ class EventAssembler:
                         setattr(ev, k, v)
             out.append((ev, fallback))
         return out
+
+    def _weak_counts(self, doc: Document, si: int, live: list[Span], by_sent) -> bool:
+        """A sentence that names only a toll or a bare "attack" codes an event only
+        when it also names a place or gives a figure."""
+        places = [p for p in by_sent["place"].get(si, []) if p.value.kind not in ("dateline", "country")]
+        if places:
+            return True
+        return any(self._counts(doc, si, t, by_sent["number"].get(si, [])) for t in live[:1])
 
     def _window(self, t: Span, sent) -> tuple[int, int]:
         c = self.clause[t.tok_start]

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from array import array
+from bisect import bisect_right
 from dataclasses import dataclass
 
 AR_LETTER = "\u0621-\u063a\u0641-\u064a\u0671-\u06d3\u06fa-\u06ff"
@@ -49,7 +49,7 @@ _BARE_DOT = re.compile(rf"(?<![{AR_LETTER}]){_L}{{2}}(\.){_L}+|(?<![{AR_LETTER}]
 _DIACRITICS = f"[{AR_MARK}{TATWEEL}{INVISIBLE}]"
 _NFKC_NEEDED = "\ufb50-\ufdff\ufe70-\ufefe\uff00-\uffef\u2000-\u200a\u00a0\u2024-\u2026"
 
-_FOLD_TABLE = str.maketrans({
+_FOLD_PAIRS = {
     "أ": "ا", "إ": "ا", "آ": "ا", "ٱ": "ا", "ٲ": "ا", "ٳ": "ا",
     "ى": "ي", "ئ": "ي", "ی": "ي", "ې": "ي",
     "ة": "ه", "ۀ": "ه", "ھ": "ه", "ہ": "ه",
@@ -58,58 +58,97 @@ _FOLD_TABLE = str.maketrans({
     "۰": "0", "۱": "1", "۲": "2", "۳": "3", "۴": "4", "۵": "5", "۶": "6", "۷": "7", "۸": "8", "۹": "9",
     "٫": ".", "٬": ",", "،": "،",
     "“": '"', "”": '"', "«": '"', "»": '"', "„": '"', "‟": '"',
-})
+}
+
+
+class OffsetMap:
+    """Piecewise map from positions of an edited text to positions of its source.
+
+    A segment starting at output position ``out[k]`` maps linearly to
+    ``src[k] + (i - out[k])``, or, when ``const[k]``, every position to
+    ``src[k]`` (replacement text).  Built from the edits only, so its cost is
+    proportional to the number of edits, not to the text's length.
+    """
+
+    __slots__ = ("out", "src", "const")
+
+    def __init__(self) -> None:
+        self.out: list[int] = []
+        self.src: list[int] = []
+        self.const: list[bool] = []
+
+    def add(self, out_pos: int, src_pos: int, const: bool = False) -> None:
+        self.out.append(out_pos)
+        self.src.append(src_pos)
+        self.const.append(const)
+
+    def __call__(self, i: int) -> int:
+        k = bisect_right(self.out, i) - 1
+        if k < 0:
+            return i
+        return self.src[k] if self.const[k] else self.src[k] + (i - self.out[k])
 
 
 @dataclass(frozen=True, slots=True)
 class Normalized:
-    """A normalised text and, for each of its characters, its offset in the original."""
+    """A normalised text and the maps that lead back to the original.
+
+    ``maps`` are applied in order (the last edit's map first); an empty tuple
+    means the text is unchanged.
+    """
 
     text: str
-    offsets: array  # len(text) + 1 entries; the last is len(original)
+    maps: tuple[OffsetMap, ...] = ()
+
+    def _map(self, i: int) -> int:
+        for m in self.maps:
+            i = m(i)
+        return i
 
     def to_original(self, start: int, end: int) -> tuple[int, int]:
         """Map [start, end) of the normalised text to [start, end) of the original."""
+        if not self.maps:
+            return start, end
+        s = self._map(start)
         if end <= start:
-            o = self.offsets[start]
-            return o, o
-        return self.offsets[start], self.offsets[end - 1] + 1
+            return s, s
+        return s, self._map(end - 1) + 1
 
     def compose(self, inner: "Normalized") -> "Normalized":
         """`inner` normalised *this* text; return it mapped to the original."""
-        outer = self.offsets
-        mapped = array("i", (outer[i] for i in inner.offsets))
-        return Normalized(inner.text, mapped)
+        return Normalized(inner.text, inner.maps + self.maps)
 
 
 def _apply(text: str, pattern: re.Pattern, replace) -> Normalized:
-    """Replace each match of ``pattern`` by ``replace(match)`` (a string) keeping an offset map.
+    """Replace each match of ``pattern`` by ``replace(match)`` keeping an offset map.
 
-    Every output character maps to the original offset of the match start (for
-    replacement text) or to itself (for copied text).
+    Replacement characters map to the start of their match; copied text maps
+    to itself.
     """
     out: list[str] = []
-    offs = array("i")
+    omap = OffsetMap()
     pos = 0
+    olen = 0
     for m in pattern.finditer(text):
         s, e = m.span()
         if s > pos:
             out.append(text[pos:s])
-            offs.extend(range(pos, s))
+            olen += s - pos
         rep = replace(m)
         if rep:
             out.append(rep)
-            offs.extend([s] * len(rep))
+            omap.add(olen, s, True)
+            olen += len(rep)
+        omap.add(olen, e)
         pos = e
-    if pos < len(text):
-        out.append(text[pos:])
-        offs.extend(range(pos, len(text)))
-    offs.append(len(text))
-    return Normalized("".join(out), offs)
+    out.append(text[pos:])
+    if not omap.out:
+        return Normalized(text)
+    return Normalized("".join(out), (omap,))
 
 
 def _identity(text: str) -> Normalized:
-    return Normalized(text, array("i", range(len(text) + 1)))
+    return Normalized(text)
 
 
 def _repair_breaks(m: re.Match) -> str:
@@ -122,21 +161,25 @@ def _repair_breaks(m: re.Match) -> str:
 def _delete(text: str, positions: list[int]) -> Normalized:
     """Delete the characters at ``positions`` (sorted), keeping an offset map."""
     out: list[str] = []
-    offs = array("i")
+    omap = OffsetMap()
     pos = 0
     for p in positions:
         out.append(text[pos:p])
-        offs.extend(range(pos, p))
         pos = p + 1
+        omap.add(p - len(omap.out), pos)
     out.append(text[pos:])
-    offs.extend(range(pos, len(text) + 1))
-    return Normalized("".join(out), offs)
+    return Normalized("".join(out), (omap,))
+
+
+# cheap pre-check: a tatweel/invisible/asterisk run touching a letter on its right
+_MAYBE_BREAK_IN_WORD = re.compile(f"[{TATWEEL}{INVISIBLE}*][{TATWEEL}{INVISIBLE}{BREAK_PUNCT}]*[{AR_LETTER}]")
+_MAYBE_DOT = re.compile(rf"{_L}\.{_L}")
 
 
 def repair(text: str) -> Normalized:
     """Undo moderation-evasion breaks and change nothing else."""
-    n1 = _apply(text, _BREAK, _repair_breaks)
-    if "." not in n1.text:
+    n1 = _apply(text, _BREAK, _repair_breaks) if _MAYBE_BREAK_IN_WORD.search(text) else _identity(text)
+    if not _MAYBE_DOT.search(n1.text):
         return n1
     dots = [m.start(1) if m.group(1) else m.start(2) for m in _BARE_DOT.finditer(n1.text)]
     return n1.compose(_delete(n1.text, dots)) if dots else n1
@@ -145,9 +188,12 @@ def repair(text: str) -> Normalized:
 _FOLD_PATTERN = re.compile(f"{_DIACRITICS}+|[{_NFKC_NEEDED}]")
 
 
+_ONLY_DIACRITICS = re.compile(f"{_DIACRITICS}+")
+
+
 def _fold_char(m: re.Match) -> str:
     s = m.group(0)
-    if re.fullmatch(f"{_DIACRITICS}+", s):
+    if _ONLY_DIACRITICS.fullmatch(s):
         return ""
     return unicodedata.normalize("NFKC", s)
 
@@ -155,12 +201,18 @@ def _fold_char(m: re.Match) -> str:
 def fold(text: str) -> Normalized:
     """The matching form of ``text`` (see module docstring), with its offset map."""
     rep = repair(text)
-    folded = _apply(rep.text, _FOLD_PATTERN, _fold_char)
+    folded = _apply(rep.text, _FOLD_PATTERN, _fold_char) if _FOLD_PATTERN.search(rep.text) else _identity(rep.text)
     # translate is 1:1, so the map is unchanged
-    ftext = folded.text.translate(_FOLD_TABLE).lower()
-    if len(ftext) != len(folded.text):  # .lower() can change length for a few exotic letters
-        ftext = "".join(c.lower() if len(c.lower()) == 1 else c for c in folded.text.translate(_FOLD_TABLE))
-    folded = Normalized(ftext, folded.offsets)
+    ftext = folded.text
+    for a, b in _FOLD_PAIRS.items():  # 1:1 replacements keep the map (str.replace is C-fast)
+        if a in ftext:
+            ftext = ftext.replace(a, b)
+    low = ftext.lower()
+    if len(low) == len(ftext):  # .lower() can change length for a few exotic letters
+        ftext = low
+    else:
+        ftext = "".join(c.lower() if len(c.lower()) == 1 else c for c in ftext)
+    folded = Normalized(ftext, folded.maps)
     return rep.compose(folded)
 
 

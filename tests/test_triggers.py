@@ -1,0 +1,71 @@
+"""Triggers and modality on real sentences (ANT corpus; seed-style obfuscation)."""
+from datetime import date
+
+from rasd.document import Document
+from rasd.pipeline import segment
+from rasd.recognize.modality import ModalityRecognizer, blocked
+from rasd.recognize.triggers import TriggerRecognizer
+from rasd.text.segment import clause_ids
+
+TRIG = TriggerRecognizer()
+MOD = ModalityRecognizer()
+
+
+def _doc(text):
+    d = Document(text=text, published=date(2018, 5, 1))
+    segment(d)
+    TRIG(d)
+    MOD(d)
+    return d
+
+
+def _triggers(d, live_only=False):
+    cl = clause_ids(d.norm.text, d.tokens)
+    mods = d.spans.get("modality", [])
+    out = []
+    for t in d.spans.get("trigger", []):
+        if live_only and blocked(t, [m for m in mods if m.sent == t.sent], cl):
+            continue
+        out.append((d.text[t.start:t.end], t.value.cls))
+    return out
+
+
+def test_classes_on_corpus_sentences():
+    d = _doc("حققت قوات الشرعية اليمنية، الأحد، اختراقات نوعية في جبهة الساحل الغربي، بالسيطرة على مواقع استراتيجية")
+    assert ("السيطرة على", "territory") in _triggers(d)
+    d = _doc("وقال الحارثي إن العملية العسكرية جاءت بإسناد من طيران التحالف الذي استهدف بعدة غارات مواقع وتعزيزات للانقلابيين")
+    assert ("غارات", "airstrike") in _triggers(d)
+    d = _doc("أفاد شهود عيان أمس الاثنين بمقتل 33 مسلحاً من تنظيم داعش بانفجار سيارة مفخخة، يقودها انتحاري")
+    classes = {c for _, c in _triggers(d)}
+    assert {"killing", "ied", "suicide"} <= classes
+
+
+def test_obfuscated_trigger_found_in_original_text():
+    d = _doc("ومع استمرار القـ.صف على مناطق سيطرة المعارضة, تصـ.دت فصائل المعارضة السورية لعدة محاولات من قوات الأسد")
+    found = _triggers(d)
+    assert ("القـ.صف", "bombard") in found
+    assert ("تصـ.دت", "clash") in found
+
+
+def test_denial_blocks():
+    d = _doc("نفى حسن محاولة القتل.")
+    assert _triggers(d) and not _triggers(d, live_only=True)
+
+
+def test_question_blocks():
+    d = _doc("هل حصلت المعارضة على دعم عسكري نوعي بعد المعارك؟")
+    assert _triggers(d) and not _triggers(d, live_only=True)
+
+
+def test_threat_and_call_block_but_not_next_clause():
+    d = _doc("وحذر مندوب روسيا من أن استخدام القوة العسكرية ضد سوريا قد يفضي إلى هجوم")
+    assert not _triggers(d, live_only=True)
+    # speculation is scoped to its clause: the later clause reports a real shelling
+    d = _doc("ورجحت الصحيفة أن الفصائل حصلت أيضاً على صواريخ غراد، وكميات من الذخائر، استخدم جزء منها مؤخراً في قصـ.ف مواقع المليشيات")
+    live = _triggers(d, live_only=True)
+    assert ("قصـ.ف", "bombard") in live
+
+
+def test_still_is_not_negation():
+    d = _doc("ولا تزال الاشتباكات مستمرة في المنطقة")
+    assert ("الاشتباكات", "clash") in _triggers(d, live_only=True)
