@@ -104,7 +104,7 @@ def test_extract_stdin_plain_text(capsys, monkeypatch):
     assert code == 0
     [doc] = records(out)
     assert (doc["doc_id"], doc["outlet"], doc["published"]) == ("gaza-1", "alarabia", "2018-05-27")
-    assert doc["events"] and doc["events"][0]["fatalities"] == 2
+    assert doc["events"] and doc["events"][0]["date_start"] == "2018-05-27"
 
 
 def test_extract_stdin_jsonl(capsys, monkeypatch):

@@ -96,7 +96,7 @@ def cmd_extract(args: argparse.Namespace) -> int:
     articles = rio.read_articles(args.input, published=args.published, outlet=args.outlet,
                                  doc_id=args.doc_id, max_chars=args.max_chars)
     to_stdout = args.output in (None, "-")
-    sink = None if to_stdout else rio.AtomicWriter(args.output)
+    sink = None if to_stdout else rio.open_output(args.output)
     out = sys.stdout if to_stdout else sink
     show = args.progress or (args.progress is None and sys.stderr.isatty())
     bar = None
@@ -175,7 +175,7 @@ def cmd_normalize(args: argparse.Namespace) -> int:
     except (OSError, EOFError) as e:
         raise CliError(f"{source}: cannot read ({e})") from None
     finally:
-        if stream is not sys.stdin.buffer:
+        if args.input != rio.STDIN:
             stream.close()
     text, warnings = rio.decode_text(data, source) if data else ("", [])
     for w in warnings:
@@ -185,7 +185,7 @@ def cmd_normalize(args: argparse.Namespace) -> int:
         sys.stdout.write(fixed)
         sys.stdout.flush()
     else:
-        with rio.AtomicWriter(args.output) as fh:
+        with rio.open_output(args.output) as fh:
             fh.write(fixed)
     return EXIT_OK
 

@@ -167,6 +167,8 @@ def _strip_compression(name: str) -> tuple[str, object | None]:
 def open_binary(path: str) -> BinaryIO:
     """A binary stream over ``path`` (``-`` = stdin), decompressed by suffix (.gz, .xz, .bz2)."""
     if path == STDIN:
+        if sys.stdin is None or not hasattr(sys.stdin, "buffer"):
+            raise InputError(STDIN_NAME, "no standard input")
         return sys.stdin.buffer
     p = Path(path)
     if not p.exists():
@@ -254,7 +256,7 @@ def read_articles(path: str, *, published=None, outlet: str | None = None, doc_i
         else:
             yield from _jsonl_articles(head, stream, source, doc_id or stem, defaults, max_chars)
     finally:
-        if stream is not sys.stdin.buffer:
+        if path != STDIN:
             stream.close()
 
 
@@ -439,3 +441,35 @@ class AtomicWriter:
             self.commit()
         else:
             self.abort()
+
+
+class _DirectWriter:
+    """Writing to a device or pipe given as OUT (``/dev/stdout``, a FIFO): no rename possible."""
+
+    def __init__(self, path: str) -> None:
+        self.path = path
+        try:
+            self.fh = open(path, "w", encoding="utf-8", newline="\n")
+        except OSError as e:
+            raise InputError(path, f"cannot write ({e.strerror or e})") from None
+        self.write = self.fh.write
+
+    def commit(self) -> None:
+        self.fh.close()
+
+    def abort(self) -> None:
+        self.fh.close()
+
+    def __enter__(self) -> "_DirectWriter":
+        return self
+
+    def __exit__(self, exc_type, exc, tb) -> None:
+        self.fh.close()
+
+
+def open_output(path: str):
+    """A writer for OUT: atomic (temporary file + rename) for files, direct for devices and pipes."""
+    p = Path(path)
+    if p.exists() and not p.is_dir() and not p.is_file():
+        return _DirectWriter(path)
+    return AtomicWriter(path)

@@ -17,7 +17,7 @@ from ..recognize.modality import blocked
 from ..recognize.sources import chain
 from ..resources import load
 from ..text.match import PhraseMatcher
-from ..text.segment import clause_ids
+from ..text.segment import analyses, clause_ids
 
 BATTLES = "Battles"
 EXPLOSIONS = "Explosions/Remote violence"
@@ -26,7 +26,8 @@ VAC = "Violence against civilians"
 # tokens that, right before an actor, make it the target / other side
 _TARGET_MARKERS = {"علي", "ضد", "مواقع", "تجمعات", "نقاط", "نقطه", "اليات", "اليه", "مقرات", "مقر", "ثكنه", "حاجز",
                    "استهدفت", "استهدف", "استهداف", "مع", "عناصر", "صفوف", "مقاتلي", "جنود", "دوريه", "رتل",
-                   "معاقل", "مناطق", "مسلحي", "عنصرا", "قتلي", "مقتل", "قتل", "لصالح", "حساب", "امام", "مواجهه", "عن"}
+                   "معاقل", "مناطق", "مسلحي", "عنصرا", "قتلي", "مقتل", "قتل", "صالح", "حساب", "امام", "مواجهه",
+                   "اسر", "اعتقال", "اعتقل", "اعتقلت", "مواقعها", "مواقعه", "تحصينات", "معسكر", "قاعده"}
 # tokens between a trigger and a following actor that make it the agent
 _AGENT_MARKERS = {"قبل", "بواسطه", "شنها", "نفذها", "شنتها", "نفذتها", "طائرات", "طيران", "مروحيات"}
 
@@ -37,16 +38,6 @@ def _km(a: Place, b: Place) -> float | None:
     la1, lo1, la2, lo2 = map(radians, (a.lat, a.lon, b.lat, b.lon))
     h = sin((la2 - la1) / 2) ** 2 + cos(la1) * cos(la2) * sin((lo2 - lo1) / 2) ** 2
     return 2 * 6371.0 * asin(min(1.0, sqrt(h)))
-
-
-def _strip_article(w: str) -> str:
-    for p in ("و", "ف"):
-        if w.startswith(p) and len(w) > 3:
-            w2 = w[1:]
-            if w2.startswith("ال"):
-                w = w2
-                break
-    return w[2:] if w.startswith("ال") and len(w) >= 4 else w
 
 
 class EventAssembler:
@@ -78,6 +69,7 @@ class EventAssembler:
                 self.cas_at[k] = m.payloads[0]
 
         events: list[tuple[Event, int, bool]] = []  # event, sentence, location was a fallback
+        weak_events: set[int] = set()
         last_actor1: dict[str, Actor] = {}
         last_chain: list[str] = []
         for si in range(len(doc.sentences)):
@@ -111,10 +103,32 @@ class EventAssembler:
                 seen.add(key)
                 for ev, fallback in self._events_for(doc, si, t, by_sent, last_actor1):
                     ev.reported_by = list(rb)
+                    if not strong:
+                        weak_events.add(id(ev))
                     events.append((ev, si, fallback))
                     if ev.actor1 is not None:
                         last_actor1[ev.event_type] = ev.actor1
+        self._inherit_types(events, weak_events)
+        self._weak = weak_events
         doc.events = self._merge(events)
+
+    @staticmethod
+    def _inherit_types(events, weak_events: set[int]) -> None:
+        """A toll with no act named ("سقط 45 قتيلا في الغوطة") is the toll of the
+        act the article reports: it takes the type of the nearest strong event."""
+        strong = [(si, ev) for ev, si, _ in events if id(ev) not in weak_events]
+        if not strong:
+            return
+        for ev, si, _ in events:
+            if id(ev) not in weak_events:
+                continue
+            _, ref = min(strong, key=lambda x: (abs(x[0] - si), x[0] > si))
+            if ev.event_type == BATTLES and ref.event_type != BATTLES and ev.actor2 is not None \
+                    and ev.actor2.inter not in ("civilians",):
+                continue  # fighters killed: a clash stays a clash
+            ev.event_type, ev.sub_event_type = ref.event_type, ref.sub_event_type
+            if ev.actor1 is None:
+                ev.actor1 = ref.actor1
 
     # ------------------------------------------------------------ one trigger
     def _events_for(self, doc: Document, si: int, t: Span, by_sent, last_actor1):
@@ -140,7 +154,9 @@ class EventAssembler:
                 civ = r.get("civilian_targeting", civ)
                 break
 
-        actors = by_sent["actor"].get(si, [])
+        srcs = by_sent["source"].get(si, [])
+        actors = [a for a in by_sent["actor"].get(si, [])  # "الدفاع المدني" as a source is not a side
+                  if not any(s.start <= a.start < s.end or a.start <= s.start < a.end for s in srcs)]
         a1, a2 = self._sides(doc, t, actors, etype)
         if a1 is None and etype == EXPLOSIONS and etype in last_actor1 and self._near_previous(doc, si, last_actor1):
             a1 = last_actor1[etype]
@@ -160,6 +176,15 @@ class EventAssembler:
                 etype, sub, civ = BATTLES, "Armed clash", False
         if etype == VAC and a1 is not None and a1.inter == "civilians":
             a1, a2 = a2, a1
+        protesters = [a.value for a in actors if a.value.inter == "protesters"]
+        if etype in (VAC, BATTLES) and cls["id"] in ("killing", "injuring", "shooting", "execution") and (
+                protesters or "protest_force" in sent_groups and any(
+                    tt.value.cls == "protest" for tt in by_sent["trigger"].get(si, []))):
+            # force used on a demonstration is coded as the protest it met (ACLED)
+            etype, sub, civ = "Protests", "Excessive force against protesters", False
+            state = a1 if a1 is not None and a1.inter in ("state", "militia") else None
+            a1 = protesters[0] if protesters else None
+            a2 = state
         if etype == "Protests" and a1 is None:
             a1 = Actor("", f"Protesters ({doc.focus_country or ''})".replace(" ()", ""), "protesters")
 
@@ -170,9 +195,20 @@ class EventAssembler:
         if de < doc.published - timedelta(days=365) or ds > doc.published + timedelta(days=1):
             return []  # history or future: not news of an event
 
-        places, fallback = self._places(doc, si, t, by_sent["place"].get(si, []))
+        names = by_sent["actor"].get(si, []) + by_sent["source"].get(si, [])
+        places_here = [p for p in by_sent["place"].get(si, [])
+                       if not any(n.start <= p.start and p.end <= n.end for n in names)]  # "مركز دمشق الإعلامي"
+        others = [o for o in by_sent["trigger"].get(si, []) if o is not t]
+        places, fallback = self._places(doc, si, t, places_here, others)
         if not places:
             return []
+        if fallback:
+            # with no place named, only a well-supported statement is an event: two of
+            # a date of its own, a toll, both sides, an attributed source
+            support = (bool(by_sent["date"].get(si)) + bool(counts.keys() - {"civ"}) + (a1 is not None and a2 is not None)
+                       + bool(srcs))
+            if support < 2:
+                return []
         s, e = doc.sentence_span(si)
         evidence = doc.text[s:e].strip()
         out = []
@@ -200,7 +236,10 @@ class EventAssembler:
     def _weak_counts(self, doc: Document, si: int, live: list[Span], by_sent) -> bool:
         """A sentence that names only a toll or a bare "attack" codes an event only
         when it also names a place or gives a figure."""
-        places = [p for p in by_sent["place"].get(si, []) if p.value.kind not in ("dateline", "country")]
+        t = live[0]
+        win = self._window(t, doc.sentences[si])
+        places = [p for p in by_sent["place"].get(si, []) if p.value.kind not in ("dateline", "country")
+                  and win[0] <= p.tok_start < win[1]]
         if places:
             return True
         return any(self._counts(doc, si, t, by_sent["number"].get(si, [])) for t in live[:1])
@@ -238,10 +277,11 @@ class EventAssembler:
             if a.tok_start >= t.tok_start and a.tok_end <= t.tok_end:
                 agents.append((0, a))  # the trigger phrase names its agent ("الطائرات الحربية")
                 continue
-            prev = [_strip_article(toks[k].text) for k in range(max(0, a.tok_start - 2), a.tok_start)]
+            prev = {st for k in range(max(0, a.tok_start - 2), a.tok_start) for st, _ in analyses(toks[k].text)}
             first = toks[a.tok_start].text
-            is_target = any(p in _TARGET_MARKERS for p in prev) or first.startswith(("علي", "ضد"))
-            if a.tok_start >= t.tok_end and any(p in _AGENT_MARKERS for p in prev):
+            is_target = bool(prev & _TARGET_MARKERS) or first.startswith(("علي", "ضد")) \
+                or a.value.inter == "civilians"  # civilians are victims, never the ones who act
+            if a.tok_start >= t.tok_end and prev & _AGENT_MARKERS and a.value.inter != "civilians":
                 is_target = False
             dist = a.tok_start - t.tok_end if a.tok_start >= t.tok_end else t.tok_start - a.tok_end
             same_clause = self.clause[a.tok_start] == self.clause[t.tok_start]
@@ -279,8 +319,14 @@ class EventAssembler:
         return doc.published, doc.published, 2
 
     # ------------------------------------------------------------- places
-    def _places(self, doc: Document, si: int, t: Span, places: list[Span]) -> tuple[list[Place], bool]:
+    def _places(self, doc: Document, si: int, t: Span, places: list[Span],
+                others: list[Span] = ()) -> tuple[list[Place], bool]:
         cands = [p for p in places if p.value.kind != "dateline"]
+        # a place in another clause that has a trigger of its own belongs to that trigger
+        c = self.clause[t.tok_start]
+        if not any(self.clause[p.tok_start] == c for p in cands):
+            claimed = {self.clause[o.tok_start] for o in others} - {c}
+            cands = [p for p in cands if self.clause[p.tok_start] not in claimed]
         toks = doc.tokens
         # a coarser place right after a finer one qualifies it ("القرداحة في ريف اللاذقية")
         qualifiers = set()
@@ -288,17 +334,14 @@ class EventAssembler:
             if 0 <= b.tok_start - a.tok_end <= 2 and self._coarser(b.value, a.value):
                 qualifiers.add(id(b))
         cands = [p for p in cands if id(p) not in qualifiers]
-        # prefer places that are not whole countries when a finer one is named
-        fine = [p for p in cands if p.value.kind != "country"]
-        if fine:
-            cands = fine
         if cands:
-            c = self.clause[t.tok_start]
+            # the place after the act in its clause ("قصف ... على إسرائيل"), then before it; a whole
+            # country loses to a finer place in the same position
             def rank(p: Span):
                 after = p.tok_start >= t.tok_end
                 same = self.clause[p.tok_start] == c
                 dist = p.tok_start - t.tok_end if after else t.tok_start - p.tok_end
-                return (0 if same else 1, 0 if after else 1, dist)
+                return (0 if same else 1, 0 if after else 1, p.value.kind == "country", dist)
             cands.sort(key=rank)
             first = cands[0]
             chosen = [first]
@@ -439,7 +482,8 @@ class EventAssembler:
                 merged.append((ev, fallback))
                 continue
             m, mfb = merged[target]
-            if mfb and not fallback:  # the named place is better than the fallback
+            if (mfb and not fallback) or (id(m) in self._weak and id(ev) not in self._weak and mfb == fallback):
+                # the named place is better than the fallback; the act better than its toll
                 ev2 = self._fill(ev, m)
                 merged[target] = (ev2, False)
             else:

@@ -43,7 +43,7 @@ class _Entry:
     base: _Resolution | None
     by_country: dict[str, _Resolution | None] | None = None
     tags: frozenset = frozenset()
-    refers_back: str | None = None
+    refers_back: tuple[str, ...] = ()
     definite: bool = False
     needs_head: bool = False
     check_next: bool = False
@@ -66,7 +66,7 @@ class _Country:
 
 @dataclass(slots=True)
 class _Mention:
-    entry: _Entry
+    entries: list[_Entry]        # candidates, best first: the first that resolves wins
     tok_start: int
     tok_end: int
     start: int                   # folded offsets
@@ -95,32 +95,86 @@ class ActorRecognizer:
             self.countries[iso2] = cc
             self.iso3_to_iso2[cc.iso3] = iso2
         self.matcher = PhraseMatcher()
+        # the same keys, for the fast scan below (first words, prefixes, entries)
+        self._keys: dict[tuple[str, ...], list[Any]] = {}
+        self._prefixes: set[tuple[str, ...]] = set()
+        self._firsts: set[str] = set()
         self.n_names = 0
         # head words: folded stems, single or two-token ("عناصر من")
         self.heads: set[tuple[str, ...]] = {key_of(fold_key(h)) for h in data.get("heads", ())}
-        self.head_links: set[str] = {key_of(fold_key(h))[0] for h in data.get("head_links", ())}
+        self.head_links: set[str] = {fold_key(h) for h in data.get("head_links", ())}
         self.next_ok: set[str] = {key_of(fold_key(w))[0] for w in data.get("nisba_exempt", ())}
         self._nisba_ends = tuple(fold_key(s) for s in data.get("nisba_endings", ("ي", "يه", "يين", "يون")))
 
         for e in data.get("actors", ()):
             entry = self._entry(e, "actor")
             for name in e["names"]:
-                self.matcher.add(str(name), entry, allow_suffix=False)
+                self._add(str(name), entry)
                 self.n_names += 1
         for t in data.get("templates", ()):
             self._add_templates(t, data.get("countries") or {})
         stop = _Entry("stop", None)
         for phrase in data.get("stop", ()):
-            self.matcher.add(str(phrase), stop, allow_suffix=False)
+            self._add(str(phrase), stop)
         for iso2, c in (data.get("countries") or {}).items():
             w_name = float(c.get("name_weight", 2))
             w_place = float(c.get("place_weight", 1))
             for n in c.get("names", ()):
-                self.matcher.add(str(n), _Cue(iso2, w_name), allow_suffix=False)
+                self._add(str(n), _Cue(iso2, w_name))
             for p in c.get("places", ()):
-                self.matcher.add(str(p), _Cue(iso2, w_place), allow_suffix=False)
+                self._add(str(p), _Cue(iso2, w_place))
+        # per key: (actor candidates best first, or None after a stop phrase; cues)
+        self._compiled = {id(v): (self._candidates(v), tuple(p for p in v if isinstance(p, _Cue)))
+                          for v in self._keys.values()}
 
     # -- building ----------------------------------------------------------------
+    def _add(self, phrase: str, payload: Any) -> None:
+        self.matcher.add(phrase, payload, allow_suffix=False)
+        key = key_of(fold_key(phrase))
+        if not key:
+            return
+        self._keys.setdefault(key, []).append(payload)
+        self._firsts.add(key[0])
+        for i in range(1, len(key)):
+            self._prefixes.add(key[:i])
+
+    def find(self, toks) -> list[tuple[int, int, int, int, list[Any]]]:
+        """``self.matcher.find(toks)`` (leftmost-longest, no pronoun suffixes) as
+        (tok_start, tok_end, start, end, payloads), skipping at once the words
+        that begin no name: the stage's hot path."""
+        keys, prefixes, firsts = self._keys, self._prefixes, self._firsts
+        out = []
+        n = len(toks)
+        last_end = 0
+        for i in range(n):
+            if i < last_end:
+                continue
+            best = None
+            for stem, ncl in analyses(toks[i].text):
+                if stem not in firsts:
+                    continue
+                key: tuple[str, ...] = (stem,)
+                j = i
+                while True:
+                    if key in keys and (best is None or j + 1 > best[1]):
+                        best = (i, j + 1, toks[i].start + ncl, toks[j].end, keys[key])
+                    if key not in prefixes or j + 1 >= n:
+                        break
+                    j += 1
+                    ext = None
+                    for st, _ in analyses(toks[j].text):
+                        k = key + (st,)
+                        if k in prefixes or k in keys:
+                            ext = k
+                            break
+                    if ext is None:
+                        break
+                    key = ext
+            if best is not None:
+                out.append(best)
+                last_end = best[1]
+        return out
+
     def _entry(self, e: dict, kind: str) -> _Entry:
         base = _res(e) if "canonical" in e or "inter" in e else None
         by = None
@@ -135,7 +189,9 @@ class ActorRecognizer:
             cue = iso2 if c is not None and (base.inter != "state" or c.forces_cue) else None
         else:
             cue = None
-        return _Entry(kind, base, by, frozenset(e.get("tags", ())), e.get("refers_back"),
+        rb = e.get("refers_back") or ()
+        rb = (rb,) if isinstance(rb, str) else tuple(rb)
+        return _Entry(kind, base, by, frozenset(e.get("tags", ())), rb,
                       bool(e.get("definite")), bool(e.get("needs_head")),
                       bool(e.get("check_next")), cue)
 
@@ -152,7 +208,7 @@ class ActorRecognizer:
             for form in t["forms"]:
                 slot = form[form.index("{") + 1: form.index("}")]
                 for adj in forms.get(slot, ()):
-                    self.matcher.add(form.replace("{" + slot + "}", str(adj)), entry, allow_suffix=False)
+                    self._add(form.replace("{" + slot + "}", str(adj)), entry)
                     self.n_names += 1
 
     # -- resolving ---------------------------------------------------------------
@@ -180,12 +236,13 @@ class ActorRecognizer:
         return self._fill(entry.base, focus) if entry.base is not None else None
 
     @staticmethod
-    def _best(payloads: list[Any]) -> _Entry | None:
-        best = None
-        for p in payloads:
-            if isinstance(p, _Entry) and (best is None or _PRIORITY[p.kind] < _PRIORITY[best.kind]):
-                best = p
-        return best
+    def _candidates(payloads: list[Any]) -> list[_Entry] | None:
+        """Actor entries of a match, best first; None when a stop phrase matched."""
+        out = [p for p in payloads if isinstance(p, _Entry)]
+        if any(p.kind == "stop" for p in out):
+            return None
+        out.sort(key=lambda p: _PRIORITY[p.kind])
+        return out
 
     def _is_head(self, toks, j: int) -> int:
         """Start (folded offset) of a head word at token j, or -1."""
@@ -203,18 +260,19 @@ class ActorRecognizer:
         scores: dict[str, float] = {}
         first: dict[str, int] = {}
         mentions: list[_Mention] = []
-        for m in self.matcher.find(toks):
-            entry = self._best(m.payloads)
-            for p in m.payloads:
-                if isinstance(p, _Cue):
-                    scores[p.iso2] = scores.get(p.iso2, 0.0) + p.weight
-                    first.setdefault(p.iso2, m.tok_start)
-            if entry is None or entry.kind == "stop":
+        compiled = self._compiled
+        for ts, te, fs, fe, payloads in self.find(toks):
+            cands, cues = compiled[id(payloads)]
+            for p in cues:
+                scores[p.iso2] = scores.get(p.iso2, 0.0) + p.weight
+                first.setdefault(p.iso2, ts)
+            if not cands:
                 continue
-            if entry.cue:
-                scores[entry.cue] = scores.get(entry.cue, 0.0) + 1.0
-                first.setdefault(entry.cue, m.tok_start)
-            mentions.append(_Mention(entry, m.tok_start, m.tok_end, m.start, m.end))
+            cue = cands[0].cue
+            if cue:
+                scores[cue] = scores.get(cue, 0.0) + 1.0
+                first.setdefault(cue, ts)
+            mentions.append(_Mention(cands, ts, te, fs, fe))
         focus = None
         if scores:
             focus = max(scores, key=lambda k: (scores[k], -first[k]))
@@ -237,8 +295,7 @@ class ActorRecognizer:
         for mn in mentions:
             i = mn.tok_start
             j = i - 1
-            if j >= 0 and (analyses(toks[j].text)[-1][0] in self.head_links
-                           or any(st in self.head_links for st, _ in analyses(toks[j].text))):
+            if j >= 1 and toks[j].text in self.head_links:
                 j -= 1  # "عناصر من X"
             hs = self._is_head(toks, j) if j >= 0 and toks[j].sent == toks[i].sent else -1
             if hs >= 0:
@@ -254,39 +311,42 @@ class ActorRecognizer:
 
         history: list[tuple[frozenset, _Resolution]] = []
         for mn in kept:
-            e = mn.entry
-            if e.needs_head and not mn.head:
-                continue
             last = toks[mn.tok_end - 1]
-            if e.definite:
-                w = norm[max(mn.start, last.start):last.end]
-                if not (w.startswith("ال") or w.startswith("لل")):
-                    continue
-            if e.check_next and mn.tok_end < len(toks):
-                nxt = toks[mn.tok_end]
-                if nxt.sent == last.sent and nxt.start - last.end <= 2 and self._unknown_nisba(nxt.text):
-                    continue
+            nxt = toks[mn.tok_end] if mn.tok_end < len(toks) else None
             r = None
-            if e.refers_back:
-                for tags, res in reversed(history):
-                    if e.refers_back in tags:
-                        r = res
-                        break
-            if r is None:
-                r = self._resolve(e, focus)
+            for e in mn.entries:
+                r = self._resolve_mention(e, mn, last, nxt, norm, focus, history)
+                if r is not None:
+                    break
             if r is None:
                 continue
-            if e.tags and not e.refers_back:
+            if e.tags:
                 history.append((e.tags, r))
-            s, t = doc.orig_span(mn.start, mn.end)
-            actor = Actor(name=doc.text[s:t], canonical=r.canonical, inter=r.inter,
-                          country=r.country or None, span=(s, t))
-            doc.add_span("actor", mn.start, mn.end, "ACTOR", actor, mn.tok_start, mn.tok_end)
+            sp = doc.add_span("actor", mn.start, mn.end, "ACTOR", None, mn.tok_start, mn.tok_end)
+            sp.value = Actor(name=doc.text[sp.start:sp.end], canonical=r.canonical, inter=r.inter,
+                             country=r.country or None, span=(sp.start, sp.end))
+
+    def _resolve_mention(self, e: _Entry, mn: _Mention, last, nxt, norm: str, focus: str | None,
+                         history) -> _Resolution | None:
+        if e.needs_head and not mn.head:
+            return None
+        if e.definite:
+            w = norm[max(mn.start, last.start):last.end]
+            if not (w.startswith("ال") or w.startswith("لل")):
+                return None
+        if (e.check_next and nxt is not None and nxt.sent == last.sent
+                and nxt.start - last.end <= 2 and self._unknown_nisba(nxt.text)):
+            return None
+        for tag in e.refers_back:
+            for tags, res in reversed(history):
+                if tag in tags:
+                    return res
+        return self._resolve(e, focus)
 
     def _unknown_nisba(self, tok: str) -> bool:
         """A definite relative adjective ("الباكستاني") that no entry knows: the bare
         name before it belongs to someone else."""
-        if not (tok.startswith("ال") or tok.startswith("وال")) or len(tok) < 5:
+        if not tok.startswith("ال") or len(tok) < 5:
             return False
         for st, _ in analyses(tok):
             if st in self.next_ok:

@@ -23,6 +23,9 @@ class Source:
     channel: bool      # introduced as the channel ("بحسب", "لصحيفة") rather than the speaker
 
 
+_FUNCTION_WORDS = {"ان", "انه", "انها", "الي", "علي", "في", "عن", "من", "مع", "الذي", "التي", "الذين", "بان", "لان", "و",
+                   "قد", "لقد", "كان", "كانت", "ما", "هو", "هي", "امس", "اليوم", "السبت", "الاحد", "الاثنين",
+                   "الثلاثاء", "الاربعاء", "الخميس", "الجمعه", "ذاتها", "نفسها", "ذاته", "نفسه", "ايضا", "لها", "له"}
 _CHANNEL_CUES = {"بحسب", "حسب", "حسبما", "وفق", "وفقا", "طبقا", "نقلا", "عن", "رصد", "رصدت", "نقلت", "نقل"}
 
 
@@ -48,16 +51,22 @@ class SourceRecognizer:
                 cue_at.setdefault(m.tok_start, "told_to" if "told_to" in m.payloads else "cue")
         last_outlet: Source | None = None
         for m in self.names.find(toks):
+            kinds = [k for k, _ in m.payloads]
             kind, tail = m.payloads[0]
+            # "الصحيفة" with the article refers back to the outlet named before
+            if "anaphora" in kinds and toks[m.tok_start].start != m.start or (
+                    "anaphora" in kinds and doc.norm.text[m.start:m.start + 2] == "ال"):
+                kind, tail = "anaphora", 0
             # the source must follow a cue (within two tokens) or precede a speech cue
             prev_cue = next((cue_at[j] for j in (m.tok_start, m.tok_start - 1, m.tok_start - 2) if j in cue_at), None)
             if prev_cue is None and (m.tok_end not in cue_at and m.tok_end + 1 not in cue_at):
                 continue
             end_tok = min(m.tok_end + tail, len(toks))
-            # stop the tail at the sentence/clause end or at a speech word
+            # the tail is a name after a generic head ("وكالة مهر", "مصادر محلية"): stop at the
+            # clause end, a speech word or a function word
             j = m.tok_end
             while j < end_tok and toks[j].sent == toks[m.tok_start].sent and not _breaks(text, toks[j - 1], toks[j]) \
-                    and j not in cue_at:
+                    and j not in cue_at and toks[j].text not in _FUNCTION_WORDS:
                 j += 1
             fs, fe = m.start, toks[j - 1].end
             q = _QUOTED.match(text, fe)

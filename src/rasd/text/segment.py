@@ -99,6 +99,8 @@ def analyses(tok: str) -> tuple[tuple[str, int], ...]:
             if p and not r1.startswith(p):
                 continue
             r2 = r1[len(p):]
+            if p == "ك" and not r2.startswith("ال"):
+                continue  # ك is a proclitic before the article (كالعادة); كميات, كتائب are words
             n = len(c) + len(p)
             add(r2, n, 3)
             article(r2, n, p)

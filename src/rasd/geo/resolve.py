@@ -1,0 +1,663 @@
+"""Place recognition and resolution.
+
+:class:`PlaceRecognizer` finds the place names of an article (gazetteer names matched
+on whole words after clitics), reads the words around each one and picks its referent:
+
+* context words (``place_words.yaml``): triggers (``بلدة``, ``محافظة``), relative phrases
+  (``ريف X الجنوبي``, ``شمال غرب X``, ``قرب X``), fronts (``محاور X``), locative
+  prepositions (a country is a place only as a location, not as an actor);
+* candidates are scored by the article's focus country (voted by the unambiguous
+  mentions first), the governorate named right after the name ("كفرنبل بريف إدلب"),
+  countries the article names, and population;
+* a word after ``بلدة``/``قرية``/... that the gazetteer lacks is kept as an unresolved
+  place; datelines ("دبي، الإمارات العربية المتحدة (CNN)--") are places of kind
+  ``dateline`` that never count for the focus.
+
+Output: ``doc.spans["place"]`` (one Span per mention, value a :class:`Place`),
+``doc.places`` (distinct places, first mention order), ``doc.focus_country`` (ISO2) and
+``doc.focus_admin1`` (a precision-3 admin1 Place: the fallback location).
+"""
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass, field, replace
+
+from ..document import Document, Place
+from ..resources import load
+from ..text.match import PhraseMatcher
+from ..text.normalize import fold_key
+from ..text.segment import Token, analyses, key_of
+from .gazetteer import ART, BARE, NEEDS_TRIGGER, Entry, Gazetteer, load_gazetteer
+
+_AR_WORD = re.compile(r"^[\u0621-\u064a]+$")
+# characters between two tokens that keep them in one phrase
+_JOIN = re.compile(r"^[\s\u00a0]*$")
+_LIST_JOIN = re.compile(r"^[\s\u00a0،,]*$")
+_QUOTE_GAP = re.compile(r'^[\s\u00a0"\'«»“”(]*$')
+_TANWEEN = "\u064b\u064c\u064d"
+_DATELINE_DELIM = re.compile(r"\(|\)|--|[–—:]|\s-|-\s|\n")
+
+
+def _stem_set(words) -> set[str]:
+    """Single-word keys (folded, article off) of a word list; phrases are skipped."""
+    out = set()
+    for w in words or ():
+        k = key_of(fold_key(w))
+        if len(k) == 1:
+            out.add(k[0])
+    return out
+
+
+@dataclass(slots=True)
+class _Mention:
+    i0: int                   # phrase token range (relative/trigger words included)
+    i1: int
+    n0: int                   # the name's own token range
+    n1: int
+    fstart: int               # folded offsets of the phrase, clitics excluded
+    fend: int
+    cands: list[int]          # entry indices still possible
+    trigger: str | None = None        # "settlement" / "admin"
+    weak_trigger: bool = False        # "منطقة", "مناطق": not enough for names that need a trigger
+    list_trigger: bool = False
+    rel: str | None = None            # "countryside" / "near" / "direction" / "front"
+    vec: tuple[float, float] = (0.0, 0.0)
+    locative: bool = False
+    dateline: bool = False
+    unknown: bool = False
+    name: str = ""
+    chosen: int = -1
+    place: Place | None = None
+    ctx_admin1: int = -1
+    ctx_country: str | None = None
+    nt: frozenset = frozenset()       # candidates that need a trigger word
+
+
+class PlaceRecognizer:
+    """Build once (loads the gazetteer), call per document."""
+
+    def __init__(self, gazetteer: Gazetteer | None = None) -> None:
+        self.gaz = gazetteer or load_gazetteer()
+        w = load("place_words.yaml")
+        self.settle_trig = _stem_set(w.get("settlement_triggers"))
+        self.admin_trig = _stem_set(w.get("admin_triggers"))
+        self.list_trig = _stem_set(w.get("list_triggers"))
+        self.weak_trig = _stem_set(w.get("weak_triggers"))
+        self.unknown_trig = _stem_set(w.get("unknown_triggers"))
+        self.two_word_heads = _stem_set(w.get("two_word_heads"))
+        self.name_suffixes = {fold_key(x) for x in w.get("name_suffixes") or ()}
+        self.countryside = _stem_set(w.get("countryside"))
+        self.near = _stem_set(w.get("near"))
+        self.front = _stem_set(w.get("front"))
+        self.dirs: dict[str, tuple[float, float]] = {}
+        for d in (w.get("directions") or {}).values():
+            for word in d["words"]:
+                for s in _stem_set([word]) | {fold_key(word)}:
+                    self.dirs[s] = (float(d["vector"][0]), float(d["vector"][1]))
+        self.offsets = w.get("relative_offset_km") or {}
+        self.locative = _stem_set(w.get("locative_words"))
+        self.loc_clitics = tuple(fold_key(c) for c in w.get("locative_clitics") or ())
+        self.stop_words = (self.settle_trig | self.admin_trig | self.countryside | self.near | self.front
+                           | set(self.dirs) | self.locative | _stem_set(w.get("stop_names"))
+                           | _stem_set(w.get("unknown_stop")))
+        self.not_after = _stem_set(w.get("not_after"))
+        self.block = PhraseMatcher()
+        for p in w.get("not_places") or ():
+            self.block.add(p, True, allow_suffix=False)
+        self.dir_set = set(self.dirs)
+        self.triggers = self.settle_trig | self.admin_trig
+        # agency and outlet names of datelines, as whole-word patterns (longest first)
+        phrases = sorted({fold_key(p) for p in w.get("dateline_words") or ()}, key=len, reverse=True)
+        self.agency_re = re.compile(r"(?<![\w])(?:" + "|".join(re.escape(p) for p in phrases) + r")(?![\w])") \
+            if phrases else None
+        # towns that are the seat of a governorate of the same name ("إدلب", "حلب")
+        ents = self.gaz.entries
+        self.seats: set[int] = set()
+        for payload in self.gaz.names.values():
+            a1s = {ents[e].admin1 for e, _ in payload if ents[e].kind == "admin1"}
+            if a1s:
+                self.seats.update(e for e, _ in payload if ents[e].kind == "settlement" and ents[e].admin1 in a1s)
+        # governorates named after a countryside ("ريف دمشق")
+        self.countryside_admin1 = {i for i, e in enumerate(ents) if e.kind == "admin1" and e.ar
+                                   and (key_of(fold_key(e.ar)) or ("",))[0] in self.countryside}
+
+    # ------------------------------------------------------------------ API
+    def __call__(self, doc: Document) -> None:
+        toks = doc.tokens
+        if not toks:
+            return
+        ftext = doc.norm.text
+        gaz = self.gaz
+        blocked = self._blocked(doc)
+        mentions: list[_Mention] = []
+        for m in gaz.matcher.find(toks):
+            if any(b0 <= m.tok_start and m.tok_end <= b1 for b0, b1 in blocked):
+                continue
+            # no place name takes the clitic ك ("كبيرا" is not ك + "بيرا") nor tanween
+            # ("دوماً" is "always", not Douma)
+            if "ك" in ftext[toks[m.tok_start].start:m.start] or self._tanween(doc, m.end):
+                continue
+            # the article must agree: "الحول" is not "حول", "بيان" is not "البيان"
+            art = ftext.startswith(("ال", "لل"), m.start)
+            want = ART if art else BARE
+            cands = [eid for eid, fl in m.payloads if fl & want]
+            if not cands or self._after_blocker(doc, m.tok_start, m.start):
+                continue
+            mt = _Mention(m.tok_start, m.tok_end, m.tok_start, m.tok_end, m.start, m.end, cands)
+            mt.nt = frozenset(eid for eid, fl in m.payloads if fl & NEEDS_TRIGGER)
+            mentions.append(mt)
+        # words after a trigger that the gazetteer lacks
+        covered = set()
+        for mt in mentions:
+            covered.update(range(mt.n0, mt.n1))
+        mentions.extend(self._unknowns(doc, covered, blocked))
+        mentions.sort(key=lambda x: x.n0)
+        # context, left to right (lists inherit from the mention before)
+        prev = None
+        kept: list[_Mention] = []
+        for mt in mentions:
+            self._context(doc, mt, prev)
+            if mt.nt and (not mt.trigger or mt.weak_trigger):
+                mt.cands = [c for c in mt.cands if c not in mt.nt]
+            if not mt.cands and not mt.unknown:
+                continue
+            kept.append(mt)
+            prev = mt
+        mentions = kept
+        self._datelines(doc, mentions)
+        # the article's country: unambiguous located mentions vote
+        focus = self._focus_country(mentions) or doc.focus_country
+        mentioned: dict[str, int] = {}
+        for mt in mentions:
+            for cc in {gaz.entries[c].country for c in mt.cands if gaz.entries[c].kind == "country"}:
+                mentioned[cc] = mentioned.get(cc, 0) + 1
+        # resolve right to left: a name's qualifier ("بريف إدلب") is resolved before it
+        for k in range(len(mentions) - 1, -1, -1):
+            mt = mentions[k]
+            nxt = mentions[k + 1] if k + 1 < len(mentions) else None
+            self._qualifier(doc, mt, nxt)
+            if mt.unknown:
+                continue
+            mt.chosen = self._choose(mt, focus, mentioned)
+        # build places
+        places: list[Place] = []
+        seen: dict[tuple, int] = {}
+        for mt in mentions:
+            pl = self._place(doc, mt, focus)
+            if pl is None:
+                continue
+            mt.place = pl
+            doc.add_span("place", mt.fstart, mt.fend, "PLACE", pl, mt.i0, mt.i1)
+            ident = self._identity(mt, pl)
+            if ident not in seen:
+                seen[ident] = len(places)
+                places.append(pl)
+        doc.places.extend(places)
+        if focus:
+            doc.focus_country = focus
+        fa = self._focus_admin1(mentions, doc.focus_country)
+        if fa is not None:
+            doc.focus_admin1 = fa
+
+    # ------------------------------------------------------------------ pieces
+    @staticmethod
+    def _tanween(doc: Document, fend: int) -> bool:
+        """Whether the word ending at folded offset ``fend`` carries tanween in the original
+        ("دوماً", "دومًا", "كبيراً"): a common noun or adverb, not a place name."""
+        a, b = doc.orig_span(max(0, fend - 2), fend)
+        text = doc.text
+        end = b
+        while end < len(text) and ("\u064b" <= text[end] <= "\u065f" or text[end] == "\u0640"):
+            end += 1
+        return any(c in _TANWEEN for c in text[a:end])
+
+    def _after_blocker(self, doc: Document, i: int, fstart: int) -> bool:
+        """"نادي ليفربول", "صحيفة «الشروق»": a name after such a word is not a place."""
+        if i == 0 or fstart != doc.tokens[i].start:
+            return False
+        prev = doc.tokens[i - 1]
+        if prev.sent != doc.tokens[i].sent or not _QUOTE_GAP.match(doc.norm.text[prev.end:fstart]):
+            return False
+        return self._stem_in(prev, self.not_after) is not None
+
+    def _blocked(self, doc: Document) -> list[tuple[int, int]]:
+        out = [(m.tok_start, m.tok_end) for m in self.block.find(doc.tokens)]
+        for sp in doc.spans.get("actor", ()):
+            if sp.tok_start >= 0 and sp.tok_end > sp.tok_start:
+                out.append((sp.tok_start, sp.tok_end))
+        return out
+
+    @staticmethod
+    def _stem_in(tok: Token, s: set[str]) -> tuple[str, int] | None:
+        for stem, ncl in analyses(tok.text):
+            if stem in s:
+                return stem, ncl
+        return None
+
+    @staticmethod
+    def _clitic(tok: Token, ncl: int) -> str:
+        return tok.text[:ncl]
+
+    def _gap_ok(self, ftext: str, a: Token, b: Token, lists: bool = False) -> bool:
+        g = ftext[a.end:b.start]
+        return bool((_LIST_JOIN if lists else _JOIN).match(g))
+
+    def _context(self, doc: Document, mt: _Mention, prev: _Mention | None) -> None:
+        """Read the words before and after the name: triggers, relative words, prepositions."""
+        toks, ftext = doc.tokens, doc.norm.text
+        sent = toks[mt.n0].sent
+        first = toks[mt.n0]
+        start, start_ncl = mt.n0, mt.fstart - first.start
+        trig_pos = -1
+        j = start - 1
+        dn = de = 0.0
+        ndir = 0
+
+        def ok(jj: int) -> bool:
+            return jj >= 0 and toks[jj].sent == sent and self._gap_ok(ftext, toks[jj], toks[jj + 1])
+
+        # "بالقرب من X", "إلى الشمال من X"
+        via_min = False
+        if ok(j) and toks[j].text == "من" and ok(j - 1) and \
+                (self._stem_in(toks[j - 1], self.near) or self._stem_in(toks[j - 1], self.dir_set)):
+            via_min = True
+            j -= 1
+        # trigger word: "بلدة X", "في محافظة X", "المدينة X"; "محافظة" stays in the
+        # name (the governorate, not its seat), "بلدة" does not
+        if not via_min and ok(j):
+            hit = self._stem_in(toks[j], self.triggers)
+            if hit:
+                mt.trigger = "admin" if hit[0] in self.admin_trig else "settlement"
+                mt.weak_trigger = hit[0] in self.weak_trig
+                mt.list_trigger = hit[0] in self.list_trig
+                if mt.trigger == "admin":
+                    start, start_ncl = j, hit[1]
+                else:
+                    trig_pos = j
+                j -= 1
+        # relative or front word: "ريف X", "قرب X", "محور X"
+        if ok(j):
+            for kind, words in (("countryside", self.countryside), ("near", self.near), ("front", self.front)):
+                hit = self._stem_in(toks[j], words)
+                if hit:
+                    mt.rel = kind
+                    mt.list_trigger = mt.list_trigger or hit[0] in self.list_trig
+                    start, start_ncl, j = j, hit[1], j - 1
+                    break
+        # "الريف الشمالي لحلب": countryside + compass adjective(s) + لـX
+        if mt.rel is None and toks[start].text[:start_ncl].endswith("ل"):
+            jj, vn, ve, nd = j, 0.0, 0.0, 0
+            while nd < 2 and ok(jj) and toks[jj].text in self.dirs and toks[jj].text.startswith("ال"):
+                v = self.dirs[toks[jj].text]
+                vn, ve, nd = vn + v[0], ve + v[1], nd + 1
+                jj -= 1
+            hit = self._stem_in(toks[jj], self.countryside) if nd and ok(jj) else None
+            if hit:
+                mt.rel, dn, de, ndir = "countryside", vn, ve, nd
+                start, start_ncl, j = jj, hit[1], jj - 1
+        # compass words before: "شمال غرب X", "جنوبي ريف حلب", "إلى الشمال من X"
+        while ndir < 2 and ok(j):
+            hit = self._stem_in(toks[j], self.dir_set)
+            if not hit or (self._has_article(toks[j], hit[1]) and not via_min):
+                break
+            v = self.dirs[hit[0]]
+            dn, de, ndir = dn + v[0], de + v[1], ndir + 1
+            start, start_ncl, j = j, hit[1], j - 1
+        if ndir and mt.rel is None:
+            mt.rel = "direction"
+        # compass adjectives after: "ريف حلب الشمالي الغربي", "حلب الشرقية"
+        k = mt.n1
+        nadj = 0
+        while nadj < 2 and k < len(toks) and toks[k].sent == sent and self._gap_ok(ftext, toks[k - 1], toks[k]):
+            t = toks[k].text
+            if not (t.startswith("ال") and t in self.dirs):
+                break
+            v = self.dirs[t]
+            dn, de, nadj = dn + v[0], de + v[1], nadj + 1
+            k += 1
+        if nadj:
+            mt.i1 = k
+            mt.fend = toks[k - 1].end
+            if mt.rel is None:
+                mt.rel = "direction"
+        n = math.hypot(dn, de)
+        mt.vec = (dn / n, de / n) if n else (0.0, 0.0)
+        # the phrase starts at its first context word, clitics excluded
+        if start < mt.n0:
+            mt.i0 = start
+            mt.fstart = toks[start].start + start_ncl
+        clitic = toks[mt.i0].text[:start_ncl]
+        if clitic and clitic.endswith(self.loc_clitics):
+            mt.locative = True
+        lead = min(mt.i0, trig_pos) if trig_pos >= 0 else mt.i0
+        if ok(lead - 1) and self._stem_in(toks[lead - 1], self.locative):
+            mt.locative = True
+        if mt.rel is not None:
+            mt.locative = True
+        # lists: "بلدتي تلمنس ومعرشمشة", "في سوريا والعراق", "ريفي حماة وإدلب"
+        if prev is not None and mt.i0 == mt.n0 and clitic.startswith("و") and prev.i1 == mt.n0 and \
+                toks[prev.i1 - 1].sent == sent and self._gap_ok(ftext, toks[prev.i1 - 1], toks[mt.n0], lists=True):
+            if prev.list_trigger and mt.trigger is None:
+                mt.trigger, mt.list_trigger, mt.weak_trigger = prev.trigger, True, prev.weak_trigger
+            if prev.list_trigger and prev.rel in ("countryside", "front") and mt.rel is None:
+                mt.rel, mt.vec, mt.list_trigger = prev.rel, prev.vec, True
+            if prev.locative:
+                mt.locative = True
+
+    @staticmethod
+    def _has_article(tok: Token, ncl: int) -> bool:
+        return tok.text[ncl:].startswith("ال")
+
+    def _unknowns(self, doc: Document, covered: set[int], blocked) -> list[_Mention]:
+        """Names after a trigger word that the gazetteer lacks."""
+        toks, ftext = doc.tokens, doc.norm.text
+        out: list[_Mention] = []
+        i = 0
+        n = len(toks)
+        while i < n - 1:
+            hit = self._stem_in(toks[i], self.unknown_trig)
+            if not hit or self._has_article(toks[i], hit[1]):
+                i += 1
+                continue
+            is_list = hit[0] in self.list_trig
+            j = i + 1
+            first = True
+            while j < n:
+                if j in covered or toks[j].sent != toks[i].sent:
+                    break
+                t = toks[j].text
+                if not first:
+                    # list continuation: "وX" right after the previous name
+                    if not (is_list and t.startswith("و") and len(t) > 3 and
+                            self._gap_ok(ftext, toks[j - 1], toks[j], lists=True)):
+                        break
+                    t = t[1:]
+                elif not self._gap_ok(ftext, toks[j - 1], toks[j]):
+                    break
+                if not self._name_like(t):
+                    break
+                if any(b0 <= j < b1 for b0, b1 in blocked):
+                    break
+                k = j + 1
+                if self._is_head(t) and k < n and k not in covered and toks[k].sent == toks[j].sent and \
+                        self._gap_ok(ftext, toks[j], toks[k]) and self._name_like(toks[k].text):
+                    k += 1
+                while k < n and k not in covered and toks[k].text in self.name_suffixes and \
+                        toks[k].sent == toks[j].sent and self._gap_ok(ftext, toks[k - 1], toks[k]):
+                    k += 1
+                fs = toks[j].start + (0 if first else 1)
+                mt = _Mention(j, k, j, k, fs, toks[k - 1].end, [], unknown=True)
+                mt.trigger = "settlement"
+                if hit[0] in self.front:
+                    mt.rel = "front"
+                mt.list_trigger = is_list
+                out.append(mt)
+                covered.update(range(j, k))
+                first = False
+                j = k
+                if not is_list:
+                    break
+            i = max(i + 1, j if not first else i + 1)
+        return out
+
+    def _is_head(self, t: str) -> bool:
+        return t in self.two_word_heads or (t.startswith("ال") and t[2:] in self.two_word_heads)
+
+    def _name_like(self, t: str) -> bool:
+        if len(t) < 3 or not _AR_WORD.match(t):
+            return False
+        for stem, _ in analyses(t):
+            if stem in self.stop_words:
+                return False
+        return t not in self.stop_words
+
+    # ------------------------------------------------------------------ datelines
+    def _datelines(self, doc: Document, mentions: list[_Mention]) -> None:
+        """Mark the places of a dateline at the head of the text.
+
+        "دبي، الإمارات العربية المتحدة (CNN)--", "عين اليوم – اسطنبول", "واس- الرياض:",
+        "إدلب - خاص": places at the start of one of the first three lines, followed by a
+        delimiter, with nothing before them but agency names (and a reporter's name).
+        """
+        ftext = doc.norm.text
+        toks = doc.tokens
+        lines = []
+        pos = 0
+        for line in ftext.split("\n"):
+            if line.strip():
+                lines.append((pos, pos + len(line)))
+                if len(lines) == 3:
+                    break
+            pos += len(line) + 1
+        for ls, le in lines:
+            inside = [m for m in mentions if ls <= m.fstart < min(le, ls + 100)]
+            if not inside:
+                continue
+            for m in inside:
+                # the place and any places right after it ("دبي، الإمارات"), then a delimiter
+                end = m.fend
+                for m2 in inside:
+                    if m2.fstart >= end and re.match(r"^[\s،,]*$", ftext[end:m2.fstart]):
+                        end = m2.fend
+                rest = ftext[end:le]
+                delim = _DATELINE_DELIM.match(rest.lstrip(" \u00a0\t"))
+                # before the place: only other places of the dateline, agency names, a byline
+                before = ftext[ls:m.fstart]
+                for m2 in inside:
+                    if m2.fend <= m.fstart:
+                        before = before[: m2.fstart - ls] + " " * (m2.fend - m2.fstart) + before[m2.fend - ls:]
+                agency = False
+                if self.agency_re is not None:
+                    before, nsub = self.agency_re.subn(" ", before)
+                    agency = nsub > 0
+                other = [t for t in before.split() if re.search(r"\w", t)]
+                if other and not (agency and len(other) <= 3):
+                    continue
+                if not delim:
+                    # "عين اليوم – اسطنبول" alone on its line
+                    if rest.strip() or not (agency and re.search(r"[–—-]", ftext[ls:m.fstart])):
+                        continue
+                m.dateline = True
+                m.locative = True
+
+    # ------------------------------------------------------------------ resolution
+    def _viable(self, mt: _Mention, focus: str | None, use_focus: bool = True) -> list[int]:
+        """The candidates this mention can be, by the words around it.
+
+        A governorate and its seat share a name: the bare name is the town; a country and
+        its capital share one ("الكويت", "تونس"): the country, which is a place only where
+        it is located ("في الكويت"), not where it acts ("الكويت تدين").
+        """
+        ents = self.gaz.entries
+        cands = [c for c in mt.cands if not ents[c].needs_focus or (use_focus and ents[c].country == focus)]
+        if not cands:
+            return cands
+        kinds = {ents[c].kind for c in cands}
+        if mt.trigger == "admin":
+            a = [c for c in cands if ents[c].kind == "admin1"]
+            if a:
+                cands = a
+        elif mt.trigger == "settlement":
+            s = [c for c in cands if ents[c].kind == "settlement"]
+            if s:
+                cands = s
+        if "admin1" in kinds and mt.trigger != "admin":
+            towns = {ents[c].admin1 for c in cands if ents[c].kind == "settlement"}
+            cands = [c for c in cands if not (ents[c].kind == "admin1" and ents[c].admin1 in towns)]
+        if "country" in kinds and mt.trigger != "settlement":
+            # "الكويت", "تونس": the country, not its capital of the same name; a town
+            # abroad named like a country ("أرمينيا" in Colombia) only in its own context
+            cc = {ents[c].country for c in cands if ents[c].kind == "country"}
+            cands = [c for c in cands if not (ents[c].kind == "settlement" and (
+                ents[c].country in cc or ents[c].country not in (focus, mt.ctx_country)))]
+        towns = [c for c in cands if ents[c].kind == "settlement"]
+        if len(towns) > 1 and mt.trigger is None:
+            # a village named like a big city is that city unless the context says so
+            top = max(ents[c].population for c in towns)
+            cands = [c for c in cands if ents[c].kind != "settlement" or ents[c].population * 50 >= top
+                     or ents[c].admin1 == mt.ctx_admin1 >= 0 or ents[c].country == mt.ctx_country]
+        if not (mt.locative or mt.dateline or mt.rel):
+            cands = [c for c in cands if ents[c].kind != "country"]
+        return cands
+
+    def _focus_country(self, mentions: list[_Mention]) -> str | None:
+        ents = self.gaz.entries
+        votes: dict[str, float] = {}
+        order: dict[str, int] = {}
+        for idx, mt in enumerate(mentions):
+            if mt.dateline or mt.unknown:
+                continue
+            ccs = {ents[c].country for c in self._viable(mt, None, use_focus=False)}
+            if len(ccs) != 1:
+                continue
+            cc = next(iter(ccs))
+            if cc is None:
+                continue
+            votes[cc] = votes.get(cc, 0.0) + 1.0
+            order.setdefault(cc, idx)
+        if not votes:
+            return None
+        return max(votes, key=lambda c: (votes[c], -order[c]))
+
+    def _qualifier(self, doc: Document, mt: _Mention, nxt: _Mention | None) -> None:
+        """The governorate/country named right after a name ("كفرنبل بريف إدلب", "في محافظة حماة")."""
+        if nxt is None or nxt.place is None and nxt.chosen < 0:
+            return
+        toks = doc.tokens
+        if toks[nxt.i0].sent != toks[mt.n0].sent:
+            return
+        gap = nxt.i0 - mt.i1
+        between = [toks[k].text for k in range(mt.i1, nxt.i0)]
+        if gap > 2 or any(t not in ("في", "من", "ضمن", "التابعه", "التابع", "شمال", "جنوب", "شرق", "غرب")
+                          for t in between):
+            return
+        e = self.gaz.entries[nxt.chosen]
+        if e.kind == "country":
+            mt.ctx_country = e.country
+        else:
+            mt.ctx_admin1 = e.admin1
+            mt.ctx_country = e.country
+
+    def _choose(self, mt: _Mention, focus: str | None, mentioned: dict[str, int]) -> int:
+        ents = self.gaz.entries
+        cands = self._viable(mt, focus)
+        if not cands:
+            return -1
+        if len(cands) == 1:
+            return cands[0]
+        own = {ents[c].country for c in mt.cands if ents[c].kind == "country"}
+        best, best_s = -1, -1e9
+        for c in cands:
+            e = ents[c]
+            sc = 0.0
+            if focus and e.country == focus:
+                sc += 3.0
+            if mentioned.get(e.country, 0) > (1 if e.country in own else 0):
+                sc += 1.5  # the article names that country elsewhere
+            if mt.ctx_admin1 >= 0 and e.admin1 == mt.ctx_admin1:
+                sc += 8.0
+            elif mt.ctx_country and e.country == mt.ctx_country:
+                sc += 4.0
+            if e.kind == "settlement":
+                sc += math.log10(e.population + 1)
+            elif e.kind in ("admin1", "region"):
+                sc += 5.0
+            elif e.kind == "country":
+                sc += 6.0
+            if sc > best_s:
+                best, best_s = c, sc
+        return best
+
+    def _offset_km(self, e: Entry, rel: str) -> float:
+        if e.kind != "settlement":
+            return float(self.offsets.get(e.kind, 0) or 0)
+        table = self.offsets.get("countryside" if rel in ("countryside", "front") else "direction") or ()
+        for min_pop, km in table:
+            if e.population >= min_pop:
+                return float(km)
+        return 0.0
+
+    def _place(self, doc: Document, mt: _Mention, focus: str | None) -> Place | None:
+        gaz = self.gaz
+        a, b = doc.orig_span(mt.fstart, mt.fend)
+        name = doc.text[a:b]
+        if mt.unknown:
+            pl = Place(name=name, country=mt.ctx_country or None, kind="front" if mt.rel == "front" else "unknown",
+                       span=(a, b), unresolved=True, geo_precision=2 if mt.rel == "front" else 1)
+            if mt.dateline:
+                pl.kind = "dateline"
+            return pl
+        if mt.chosen < 0:
+            return None
+        e = gaz.entries[mt.chosen]
+        a1 = gaz.admin1_of(e)
+        pl = Place(name=name, country=e.country, admin1=a1.en if a1 else None,
+                   admin1_code=a1.iso if a1 else None, lat=e.lat, lon=e.lon,
+                   geonameid=e.geonameid, geo_precision=e.precision, kind=e.kind, span=(a, b))
+        if e.kind == "admin1" and a1 is not None:
+            pl.lat, pl.lon = a1.lat, a1.lon
+        if mt.trigger == "admin" and e.kind == "settlement" and a1 is not None:
+            # "محافظة حماة": the governorate the town is the seat of
+            pl = replace(pl, lat=a1.lat, lon=a1.lon, geonameid=None, geo_precision=3, kind="admin1")
+        elif mt.rel is not None:
+            pl = self._relative(pl, e, mt)
+        if mt.dateline:
+            pl.kind = "dateline"
+        return pl
+
+    def _relative(self, pl: Place, e: Entry, mt: _Mention) -> Place:
+        a1 = self.gaz.admin1_of(e)
+        if mt.rel == "front":
+            pl.kind = "front"
+            if e.kind in ("admin1", "country") or mt.chosen in self.seats or e.precision >= 3:
+                # "محاور إدلب الجنوبية": the governorate
+                if a1 is not None:
+                    pl.lat, pl.lon, pl.geonameid = a1.lat, a1.lon, None
+                pl.geo_precision = 3
+            else:
+                pl.geo_precision = 2
+            return pl
+        pl.kind = "relative"
+        coarse = e.kind == "country" or e.precision >= 3
+        if e.kind == "admin1" and mt.vec != (0.0, 0.0) and mt.chosen in self.countryside_admin1:
+            coarse = False  # "ريف دمشق الغربي": part of a governorate named after a countryside
+        pl.geo_precision = 3 if coarse else 2
+        if mt.vec != (0.0, 0.0) and pl.lat is not None:
+            km = self._offset_km(e, mt.rel or "direction")
+            if km:
+                dlat = mt.vec[0] * km / 111.0
+                dlon = mt.vec[1] * km / (111.0 * max(0.2, math.cos(math.radians(pl.lat))))
+                pl.lat = round(pl.lat + dlat, 4)
+                pl.lon = round(pl.lon + dlon, 4)
+        return pl
+
+    def _identity(self, mt: _Mention, pl: Place) -> tuple:
+        if mt.unknown:
+            return ("unknown", key_of(fold_key(pl.name)))
+        kind = "dateline-any" if pl.kind == "dateline" else pl.kind
+        if pl.kind in ("relative", "front"):
+            return (kind, mt.chosen, key_of(fold_key(pl.name)))
+        return ("place", mt.chosen, pl.geo_precision if kind != "dateline-any" else
+                self.gaz.entries[mt.chosen].precision)
+
+    def _focus_admin1(self, mentions: list[_Mention], focus: str | None) -> Place | None:
+        if not focus:
+            return None
+        ents = self.gaz.entries
+        votes: dict[int, int] = {}
+        order: dict[int, int] = {}
+        for idx, mt in enumerate(mentions):
+            if mt.dateline or mt.unknown or mt.chosen < 0 or mt.place is None:
+                continue
+            e = ents[mt.chosen]
+            if e.country != focus or e.admin1 < 0 or e.kind == "country":
+                continue
+            votes[e.admin1] = votes.get(e.admin1, 0) + 1
+            order.setdefault(e.admin1, idx)
+        if not votes:
+            return None
+        best = max(votes, key=lambda a: (votes[a], -order[a]))
+        a1 = self.gaz.admin1[best]
+        return Place(name=a1.ar or a1.en, country=a1.cc, admin1=a1.en, admin1_code=a1.iso,
+                     lat=a1.lat, lon=a1.lon, geo_precision=3, kind="admin1")
