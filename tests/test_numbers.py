@@ -184,6 +184,7 @@ def test_vague_text_is_the_expression_as_written():
     ("نزوح ما يزيد على 5 آلاف شخص", "ما يزيد على 5 آلاف", 5000, "more_than"),
     ("يحتجز ما يصل إلى 40 شخصا", "ما يصل إلى 40", 40, "at_most"),
     ("قتل زهاء 30 مدنيا", "زهاء 30", 30, "about"),
+    ("نزوح 300 تقريبا", "300 تقريبا", 300, "about"),
 ])
 def test_qualifiers(text, span, value, qual):
     got = found(text)

@@ -28,6 +28,9 @@ _TARGET_MARKERS = {"علي", "ضد", "مواقع", "تجمعات", "نقاط", "
                    "استهدفت", "استهدف", "استهداف", "مع", "عناصر", "صفوف", "مقاتلي", "جنود", "دوريه", "رتل",
                    "معاقل", "مناطق", "مسلحي", "عنصرا", "قتلي", "مقتل", "قتل", "صالح", "حساب", "امام", "مواجهه",
                    "اسر", "اعتقال", "اعتقل", "اعتقلت", "مواقعها", "مواقعه", "تحصينات", "معسكر", "قاعده"}
+# words naming the kind of place: "في قضاء المقدادية وناحية كنعان"
+_PLACE_TYPES = {"ناحيه", "قضاء", "بلده", "بلدات", "قريه", "قري", "مدينه", "حي", "احياء", "منطقه", "مخيم", "مديريه",
+                "محافظه", "بلدتي", "مدينتي", "قريتي", "مناطق", "مركز", "جبل", "سهل", "وادي", "معسكر", "مطار"}
 # tokens between a trigger and a following actor that make it the agent
 _AGENT_MARKERS = {"قبل", "بواسطه", "شنها", "نفذها", "شنتها", "نفذتها", "طائرات", "طيران", "مروحيات"}
 
@@ -101,7 +104,7 @@ class EventAssembler:
                 if key in seen:
                     continue
                 seen.add(key)
-                for ev, fallback in self._events_for(doc, si, t, by_sent, last_actor1):
+                for ev, fallback in self._events_for(doc, si, t, by_sent, last_actor1, chosen):
                     ev.reported_by = list(rb)
                     if not strong:
                         weak_events.add(id(ev))
@@ -123,15 +126,14 @@ class EventAssembler:
             if id(ev) not in weak_events:
                 continue
             _, ref = min(strong, key=lambda x: (abs(x[0] - si), x[0] > si))
-            if ev.event_type == BATTLES and ref.event_type != BATTLES and ev.actor2 is not None \
-                    and ev.actor2.inter not in ("civilians",):
+            if ev.event_type == BATTLES:
                 continue  # fighters killed: a clash stays a clash
             ev.event_type, ev.sub_event_type = ref.event_type, ref.sub_event_type
             if ev.actor1 is None:
                 ev.actor1 = ref.actor1
 
     # ------------------------------------------------------------ one trigger
-    def _events_for(self, doc: Document, si: int, t: Span, by_sent, last_actor1):
+    def _events_for(self, doc: Document, si: int, t: Span, by_sent, last_actor1, chosen=()):
         cls = self.classes[t.value.cls]
         sent = doc.sentences[si]
         cues = by_sent["cue"].get(si, [])
@@ -198,7 +200,7 @@ class EventAssembler:
         names = by_sent["actor"].get(si, []) + by_sent["source"].get(si, [])
         places_here = [p for p in by_sent["place"].get(si, [])
                        if not any(n.start <= p.start and p.end <= n.end for n in names)]  # "مركز دمشق الإعلامي"
-        others = [o for o in by_sent["trigger"].get(si, []) if o is not t]
+        others = [o for o in chosen if o is not t and o.value.cls != t.value.cls]
         places, fallback = self._places(doc, si, t, places_here, others)
         if not places:
             return []
@@ -352,7 +354,8 @@ class EventAssembler:
                     if self.clause[p.tok_start] != self.clause[last.tok_start]:
                         break
                     gap = [toks[k].text for k in range(last.tok_end, p.tok_start)]
-                    if toks[p.tok_start].text.startswith("و") and len(gap) <= 1 or (gap and gap[0] == "و"):
+                    joined = toks[p.tok_start].text.startswith("و") or (gap and gap[0].startswith("و"))
+                    if joined and all(g == "و" or g.removeprefix("و") in _PLACE_TYPES for g in gap):
                         chosen.append(p)
                         last = p
                     else:

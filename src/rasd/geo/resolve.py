@@ -72,6 +72,7 @@ class _Mention:
     ctx_admin1: int = -1
     ctx_country: str | None = None
     nt: frozenset = frozenset()       # candidates that need a trigger word
+    adj_country: str | None = None    # "دوما السورية"
 
 
 class PlaceRecognizer:
@@ -106,6 +107,11 @@ class PlaceRecognizer:
         for p in w.get("not_places") or ():
             self.block.add(p, True, allow_suffix=False)
         self.dir_set = set(self.dirs)
+        self.adj_country: dict[str, str] = {}
+        for rec in load("countries.yaml")["countries"]:
+            for a in rec.get("adj") or ():
+                for st in _stem_set([a]):
+                    self.adj_country.setdefault(st, rec["iso2"])
         self.triggers = self.settle_trig | self.admin_trig
         # agency and outlet names of datelines, as whole-word patterns (longest first)
         phrases = sorted({fold_key(p) for p in w.get("dateline_words") or ()}, key=len, reverse=True)
@@ -311,7 +317,7 @@ class PlaceRecognizer:
         nadj = 0
         while nadj < 2 and k < len(toks) and toks[k].sent == sent and self._gap_ok(ftext, toks[k - 1], toks[k]):
             t = toks[k].text
-            if not (t.startswith("ال") and t in self.dirs):
+            if not (t.startswith("ال") and t in self.dirs and t.endswith(("ي", "يه"))):
                 break
             v = self.dirs[t]
             dn, de, nadj = dn + v[0], de + v[1], nadj + 1
@@ -323,6 +329,14 @@ class PlaceRecognizer:
                 mt.rel = "direction"
         n = math.hypot(dn, de)
         mt.vec = (dn / n, de / n) if n else (0.0, 0.0)
+        # "دوما السورية": the country of the place
+        k = mt.i1
+        if k < len(toks) and toks[k].sent == sent and toks[k].text.startswith("ال") and \
+                self._gap_ok(ftext, toks[k - 1], toks[k]):
+            for stem, _ in analyses(toks[k].text):
+                if stem in self.adj_country:
+                    mt.adj_country = self.adj_country[stem]
+                    break
         # the phrase starts at its first context word, clitics excluded
         if start < mt.n0:
             mt.i0 = start
@@ -405,7 +419,9 @@ class PlaceRecognizer:
         return t in self.two_word_heads or (t.startswith("ال") and t[2:] in self.two_word_heads)
 
     def _name_like(self, t: str) -> bool:
-        if len(t) < 3 or not _AR_WORD.match(t):
+        if len(t) < 3 or not _AR_WORD.match(t) or t.startswith(("لل", "بال", "وال", "فال", "كال")):
+            return False
+        if any(stem in self.adj_country for stem, _ in analyses(t)):
             return False
         for stem, _ in analyses(t):
             if stem in self.stop_words:
@@ -522,6 +538,8 @@ class PlaceRecognizer:
 
     def _qualifier(self, doc: Document, mt: _Mention, nxt: _Mention | None) -> None:
         """The governorate/country named right after a name ("كفرنبل بريف إدلب", "في محافظة حماة")."""
+        if mt.adj_country and not mt.ctx_country:
+            mt.ctx_country = mt.adj_country
         if nxt is None or nxt.place is None and nxt.chosen < 0:
             return
         toks = doc.tokens

@@ -792,7 +792,9 @@ class DateRecognizer:
         for a in result:
             ts = max(0, bisect_right(toks, a.s, key=_START) - 1)
             te = bisect_left(toks, a.e, key=_START)
-            doc.add_span("date", a.s, a.e, "DATE", DateValue(a.start, a.end, a.precision, a.relative), ts, te)
+            sp = doc.add_span("date", a.s, a.e, "DATE", DateValue(a.start, a.end, a.precision, a.relative), ts, te)
+            while sp.end < len(doc.text) and _MARKS.match(doc.text, sp.end):   # "مؤخراً", "1436هـ"
+                sp.end += 1
         self._drop_numbers(doc, names)
 
     @staticmethod

@@ -45,6 +45,7 @@ _THOUSANDS = re.compile(r"[0-9]{1,3}(?:([.,])[0-9]{3})(?:\1[0-9]{3})*")
 _DIGITS = frozenset("0123456789")
 _GLUE_BEFORE = frozenset("-/:#$\u2013")
 _GLUE_AFTER = frozenset("/:-\u2013")
+_MARKS = re.compile("[\u064b-\u065f\u0670\u0640]")
 _PERCENT = re.compile(r"[^\S\n]*[%\u066a]")
 # "2 – تعيين", "7) صدام": a list marker, not a count
 _LIST_MARK = re.compile(r"[^\S\n]*[-\u2013)][^\S\n]*[^\W\d_]")
@@ -402,7 +403,11 @@ class NumberRecognizer:
                             fend, last = tokens[hit[1] - 1].end, hit[1]
                         break
             sp = doc.add_span("number", fstart, fend, "NUMBER", None, first, last)
+            while sp.end < len(doc.text) and _MARKS.match(doc.text, sp.end):   # trailing harakat
+                sp.end += 1
             a, b = doc.orig_span(num_start, num_end)
+            if fend == num_end:
+                b = sp.end
             sp.value = Quantity(value, doc.text[a:b], qual, vague)
         return
 
