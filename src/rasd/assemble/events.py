@@ -126,7 +126,7 @@ class EventAssembler:
             if id(ev) not in weak_events:
                 continue
             _, ref = min(strong, key=lambda x: (abs(x[0] - si), x[0] > si))
-            if ev.event_type == BATTLES:
+            if ev.event_type == BATTLES and ev.sub_event_type == "Armed clash" and ev.actor1 is not None:
                 continue  # fighters killed: a clash stays a clash
             ev.event_type, ev.sub_event_type = ref.event_type, ref.sub_event_type
             if ev.actor1 is None:
@@ -237,14 +237,15 @@ class EventAssembler:
 
     def _weak_counts(self, doc: Document, si: int, live: list[Span], by_sent) -> bool:
         """A sentence that names only a toll or a bare "attack" codes an event only
-        when it also names a place or gives a figure."""
+        when it gives a figure, or names both a place and a time ("الهجوم، الذي
+        وقع في دوما" alone refers back to an act, it does not report one)."""
         t = live[0]
+        if self._counts(doc, si, t, by_sent["number"].get(si, [])):
+            return True
         win = self._window(t, doc.sentences[si])
         places = [p for p in by_sent["place"].get(si, []) if p.value.kind not in ("dateline", "country")
                   and win[0] <= p.tok_start < win[1]]
-        if places:
-            return True
-        return any(self._counts(doc, si, t, by_sent["number"].get(si, [])) for t in live[:1])
+        return bool(places) and bool(by_sent["date"].get(si))
 
     def _window(self, t: Span, sent) -> tuple[int, int]:
         c = self.clause[t.tok_start]

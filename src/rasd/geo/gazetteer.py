@@ -98,16 +98,23 @@ class Gazetteer:
         self.version = version
         self.admin1_by_code = {(a.cc, a.gn): i for i, a in enumerate(admin1)}
         self.admin1_by_iso = {a.iso: i for i, a in enumerate(admin1) if a.iso}
-        self.matcher = PhraseMatcher()
-        m = self.matcher
-        # the matcher's own add() folds every phrase again; the keys are folded already
-        for key, payload in names.items():
-            m._entries[key] = payload
-            m._no_suffix.add(key)
-            for i in range(1, len(key)):
-                m._prefixes.add(key[:i])
-            if len(key) > m.max_len:
-                m.max_len = len(key)
+        self.prefixes = {key[:i] for key in names for i in range(1, len(key))}
+        self._matcher: PhraseMatcher | None = None
+
+    @property
+    def matcher(self) -> PhraseMatcher:
+        """A :class:`PhraseMatcher` over the names (payloads as in ``names``), built on first use."""
+        if self._matcher is None:
+            m = PhraseMatcher()
+            # add() would fold every phrase again; the keys are folded already
+            for key, payload in self.names.items():
+                m._entries[key] = payload
+                m._no_suffix.add(key)
+                if len(key) > m.max_len:
+                    m.max_len = len(key)
+            m._prefixes.update(self.prefixes)
+            self._matcher = m
+        return self._matcher
 
     def __len__(self) -> int:
         return len(self.entries)
@@ -225,6 +232,8 @@ def build_gazetteer(cities: dict | None = None) -> Gazetteer:
     stop = _spelling_keys(words.get("stop_names", ()))
     needs_trigger = _spelling_keys(words.get("needs_trigger", ()))
     min_letters = int(words.get("min_name_letters", 3))
+    joinable = _word_keys(words.get("joinable_heads", ()))
+    joinable_raw = {fold_key(w) for w in words.get("joinable_heads", ())}
 
     entries: list[Entry] = []
     admin1: list[Admin1] = []
@@ -302,6 +311,14 @@ def build_gazetteer(cities: dict | None = None) -> Gazetteer:
                 ar_names.append(n2)
         if not ar_names:
             continue
+        # "البو كمال" is also written "البوكمال", "كفر نبل" "كفرنبل"
+        for n in list(ar_names):
+            w = n.split()
+            if len(w) == 2 and not fold_key(w[1]).startswith("ال") and \
+                    (_key(w[0]) in joinable or fold_key(w[0]) in joinable_raw):
+                joined = w[0] + w[1]
+                if joined not in ar_names:
+                    ar_names.append(joined)
         keyed = []
         for n in ar_names:
             k = _key(n)

@@ -21,21 +21,22 @@ from __future__ import annotations
 
 import math
 import re
+from bisect import bisect_left
 from dataclasses import dataclass, field, replace
 
 from ..document import Document, Place
 from ..resources import load
-from ..text.match import PhraseMatcher
 from ..text.normalize import fold_key
 from ..text.segment import Token, analyses, key_of
 from .gazetteer import ART, BARE, NEEDS_TRIGGER, Entry, Gazetteer, load_gazetteer
 
 _AR_WORD = re.compile(r"^[\u0621-\u064a]+$")
 # characters between two tokens that keep them in one phrase
-_JOIN = re.compile(r"^[\s\u00a0]*$")
-_LIST_JOIN = re.compile(r"^[\s\u00a0،,]*$")
 _QUOTE_GAP = re.compile(r'^[\s\u00a0"\'«»“”(]*$')
+_BLOCK = object()   # payload of a phrase that blocks the place names inside it
+_MISS = object()
 _TANWEEN = "\u064b\u064c\u064d"
+_TANWEEN_RE = re.compile("[\u064b\u064c\u064d]")
 _DATELINE_DELIM = re.compile(r"\(|\)|--|[–—:]|\s-|-\s|\n")
 
 
@@ -103,9 +104,21 @@ class PlaceRecognizer:
                            | set(self.dirs) | self.locative | _stem_set(w.get("stop_names"))
                            | _stem_set(w.get("unknown_stop")))
         self.not_after = _stem_set(w.get("not_after"))
-        self.block = PhraseMatcher()
-        for p in w.get("not_places") or ():
-            self.block.add(p, True, allow_suffix=False)
+        # the name index: the gazetteer's keys plus the phrases that block a place
+        # ("فيلق القدس"), matched in one leftmost-longest pass
+        self.names: dict[tuple[str, ...], object] = dict(self.gaz.names)
+        self.prefixes: set[tuple[str, ...]] = set(self.gaz.prefixes)
+        for ph in w.get("not_places") or ():
+            key = key_of(fold_key(ph))
+            if key:
+                self.names[key] = _BLOCK
+                self.prefixes.update(key[:i] for i in range(1, len(key)))
+        self.firsts = {k[0] for k in self.names} | {k[0] for k in self.prefixes}
+        # words that open an unknown place ("بلدة", "وقرية", "بمخيم"), found by one regex
+        stems = sorted(self.unknown_trig, key=len, reverse=True)
+        self.unknown_re = re.compile(r"(?<![^\W_])[وف]?[بلك]?(?:" + "|".join(map(re.escape, stems)) + r")(?![^\W_])")
+        self._memo: dict[int, dict[str, tuple[str, int] | None]] = {}
+        self._first_hits: dict[str, tuple[tuple[str, int], ...]] = {}
         self.dir_set = set(self.dirs)
         self.adj_country: dict[str, str] = {}
         for rec in load("countries.yaml")["countries"]:
@@ -135,23 +148,29 @@ class PlaceRecognizer:
             return
         ftext = doc.norm.text
         gaz = self.gaz
-        blocked = self._blocked(doc)
+        matches, blocked = self._find(toks)
+        tanween = _TANWEEN_RE.search(doc.text) is not None
+        blocked += self._actor_spans(doc)
         mentions: list[_Mention] = []
-        for m in gaz.matcher.find(toks):
-            if any(b0 <= m.tok_start and m.tok_end <= b1 for b0, b1 in blocked):
+        for i0, i1, ncl, payload in matches:
+            if blocked and any(b0 <= i0 and i1 <= b1 and (b1 - b0 > i1 - i0 or exact)
+                               for b0, b1, exact in blocked):
                 continue
-            # no place name takes the clitic ك ("كبيرا" is not ك + "بيرا") nor tanween
-            # ("دوماً" is "always", not Douma)
-            if "ك" in ftext[toks[m.tok_start].start:m.start] or self._tanween(doc, m.end):
+            fstart = toks[i0].start + ncl
+            # no place name takes the clitic ك ("كبيرا" is not ك + "بيرا")
+            if ncl and "ك" in toks[i0].text[:ncl]:
                 continue
             # the article must agree: "الحول" is not "حول", "بيان" is not "البيان"
-            art = ftext.startswith(("ال", "لل"), m.start)
-            want = ART if art else BARE
-            cands = [eid for eid, fl in m.payloads if fl & want]
-            if not cands or self._after_blocker(doc, m.tok_start, m.start):
+            want = ART if ftext.startswith(("ال", "لل"), fstart) else BARE
+            cands = [eid for eid, fl in payload if fl & want]
+            if not cands:
                 continue
-            mt = _Mention(m.tok_start, m.tok_end, m.tok_start, m.tok_end, m.start, m.end, cands)
-            mt.nt = frozenset(eid for eid, fl in m.payloads if fl & NEEDS_TRIGGER)
+            # nor tanween ("دوماً" is "always", not Douma); nor after "نادي", "صحيفة"
+            fend = toks[i1 - 1].end
+            if (tanween and self._tanween(doc, fend)) or self._after_blocker(doc, i0, fstart):
+                continue
+            mt = _Mention(i0, i1, i0, i1, fstart, fend, cands)
+            mt.nt = frozenset(eid for eid, fl in payload if fl & NEEDS_TRIGGER)
             mentions.append(mt)
         # words after a trigger that the gazetteer lacks
         covered = set()
@@ -190,12 +209,12 @@ class PlaceRecognizer:
         places: list[Place] = []
         seen: dict[tuple, int] = {}
         for mt in mentions:
-            pl = self._place(doc, mt, focus)
-            if pl is None:
+            if mt.chosen < 0 and not mt.unknown:
                 continue
-            mt.place = pl
-            doc.add_span("place", mt.fstart, mt.fend, "PLACE", pl, mt.i0, mt.i1)
-            ident = self._identity(mt, pl)
+            sp = doc.add_span("place", mt.fstart, mt.fend, "PLACE", None, mt.i0, mt.i1)
+            pl = self._place(doc, mt, sp.start, sp.end)
+            sp.value = mt.place = pl
+            ident = self._identity(mt, pl, ftext)
             if ident not in seen:
                 seen[ident] = len(places)
                 places.append(pl)
@@ -207,16 +226,70 @@ class PlaceRecognizer:
             doc.focus_admin1 = fa
 
     # ------------------------------------------------------------------ pieces
+    def _find(self, toks: list[Token]) -> tuple[list[tuple], list[tuple[int, int, bool]]]:
+        """Leftmost-longest matches of the name index: (tok_start, tok_end, clitic chars,
+        payload) for places, and the token ranges of blocking phrases."""
+        names, prefixes, firsts = self.names, self.prefixes, self.firsts
+        out: list[tuple] = []
+        blocked: list[tuple[int, int, bool]] = []
+        n = len(toks)
+        end = 0
+        fh = self._first_hits
+        # the tokens that can open a name (most cannot: one dict lookup each)
+        texts = [t.text for t in toks]
+        if len(fh) > 200_000:
+            fh.clear()
+        for tx in {tx for tx in texts if tx not in fh}:
+            fh[tx] = tuple(a for a in analyses(tx) if a[0] in firsts)
+        for i in [i for i, tx in enumerate(texts) if fh[tx]]:
+            if i < end:
+                continue
+            best = None
+            starts = fh[texts[i]]
+            for stem, ncl in starts:
+                key: tuple[str, ...] = (stem,)
+                j = i
+                while True:
+                    if key in names and (best is None or j + 1 > best[1]):
+                        best = (i, j + 1, ncl, names[key])
+                    if key not in prefixes or j + 1 >= n:
+                        break
+                    j += 1
+                    ext = None
+                    for st, _ in analyses(toks[j].text):
+                        k2 = key + (st,)
+                        if k2 in prefixes or k2 in names:
+                            ext = k2
+                            break
+                    if ext is None:
+                        break
+                    key = ext
+            if best is None:
+                continue
+            if best[3] is _BLOCK:
+                blocked.append((best[0], best[1], True))
+            else:
+                out.append(best)
+            end = best[1]
+        return out, blocked
+
+    @staticmethod
+    def _actor_spans(doc: Document) -> list[tuple[int, int, bool]]:
+        """Actor names that contain a place name ("مجلس منبج العسكري") block it; an actor
+        span that is just the name ("تركيا") does not."""
+        return [(sp.tok_start, sp.tok_end, False) for sp in doc.spans.get("actor", ())
+                if sp.tok_start >= 0 and sp.tok_end > sp.tok_start + 1]
+
     @staticmethod
     def _tanween(doc: Document, fend: int) -> bool:
         """Whether the word ending at folded offset ``fend`` carries tanween in the original
         ("دوماً", "دومًا", "كبيراً"): a common noun or adverb, not a place name."""
-        a, b = doc.orig_span(max(0, fend - 2), fend)
         text = doc.text
+        b = doc.norm.to_original(fend - 1, fend)[1]
         end = b
         while end < len(text) and ("\u064b" <= text[end] <= "\u065f" or text[end] == "\u0640"):
             end += 1
-        return any(c in _TANWEEN for c in text[a:end])
+        return any(c in _TANWEEN for c in text[max(0, b - 3):end])
 
     def _after_blocker(self, doc: Document, i: int, fstart: int) -> bool:
         """"نادي ليفربول", "صحيفة «الشروق»": a name after such a word is not a place."""
@@ -227,27 +300,35 @@ class PlaceRecognizer:
             return False
         return self._stem_in(prev, self.not_after) is not None
 
-    def _blocked(self, doc: Document) -> list[tuple[int, int]]:
-        out = [(m.tok_start, m.tok_end) for m in self.block.find(doc.tokens)]
-        for sp in doc.spans.get("actor", ()):
-            if sp.tok_start >= 0 and sp.tok_end > sp.tok_start:
-                out.append((sp.tok_start, sp.tok_end))
-        return out
-
-    @staticmethod
-    def _stem_in(tok: Token, s: set[str]) -> tuple[str, int] | None:
-        for stem, ncl in analyses(tok.text):
-            if stem in s:
-                return stem, ncl
-        return None
+    def _stem_in(self, tok: Token, s: set[str]) -> tuple[str, int] | None:
+        """The first (stem, clitic length) of ``tok`` in the word set ``s`` (memoised)."""
+        memo = self._memo.get(id(s))
+        if memo is None:
+            memo = self._memo[id(s)] = {}
+        text = tok.text
+        hit = memo.get(text, _MISS)
+        if hit is _MISS:
+            hit = None
+            for stem, ncl in analyses(text):
+                if stem in s:
+                    hit = (stem, ncl)
+                    break
+            if len(memo) > 100_000:
+                memo.clear()
+            memo[text] = hit
+        return hit
 
     @staticmethod
     def _clitic(tok: Token, ncl: int) -> str:
         return tok.text[:ncl]
 
-    def _gap_ok(self, ftext: str, a: Token, b: Token, lists: bool = False) -> bool:
+    @staticmethod
+    def _gap_ok(ftext: str, a: Token, b: Token, lists: bool = False) -> bool:
+        """Only spaces (or, in a list, a comma) between two tokens."""
         g = ftext[a.end:b.start]
-        return bool((_LIST_JOIN if lists else _JOIN).match(g))
+        if not g or g == " " or g.isspace():
+            return True
+        return lists and not g.strip(" \u00a0\t،,")
 
     def _context(self, doc: Document, mt: _Mention, prev: _Mention | None) -> None:
         """Read the words before and after the name: triggers, relative words, prepositions."""
@@ -260,18 +341,22 @@ class PlaceRecognizer:
         dn = de = 0.0
         ndir = 0
 
+        lo = prev.i1 if prev is not None else 0   # never reach into the mention before
+
         def ok(jj: int) -> bool:
-            return jj >= 0 and toks[jj].sent == sent and self._gap_ok(ftext, toks[jj], toks[jj + 1])
+            return jj >= lo and toks[jj].sent == sent and self._gap_ok(ftext, toks[jj], toks[jj + 1])
 
         # "بالقرب من X", "إلى الشمال من X"
-        via_min = False
-        if ok(j) and toks[j].text == "من" and ok(j - 1) and \
-                (self._stem_in(toks[j - 1], self.near) or self._stem_in(toks[j - 1], self.dir_set)):
-            via_min = True
-            j -= 1
+        via_min = False   # "الشمال من": a compass noun with the article is allowed
+        if ok(j) and toks[j].text == "من" and ok(j - 1):
+            if self._stem_in(toks[j - 1], self.near):
+                j -= 1
+            elif self._stem_in(toks[j - 1], self.dir_set):
+                via_min = True
+                j -= 1
         # trigger word: "بلدة X", "في محافظة X", "المدينة X"; "محافظة" stays in the
         # name (the governorate, not its seat), "بلدة" does not
-        if not via_min and ok(j):
+        if not via_min and ok(j) and toks[j + 1].text != "من":
             hit = self._stem_in(toks[j], self.triggers)
             if hit:
                 mt.trigger = "admin" if hit[0] in self.admin_trig else "settlement"
@@ -364,15 +449,19 @@ class PlaceRecognizer:
         return tok.text[ncl:].startswith("ال")
 
     def _unknowns(self, doc: Document, covered: set[int], blocked) -> list[_Mention]:
-        """Names after a trigger word that the gazetteer lacks."""
+        """Names after a trigger word that the gazetteer lacks ("بلدتي تلمنس ومعرشمشة")."""
         toks, ftext = doc.tokens, doc.norm.text
         out: list[_Mention] = []
-        i = 0
         n = len(toks)
-        while i < n - 1:
+        starts = None
+        for rm in self.unknown_re.finditer(ftext):
+            if starts is None:
+                starts = [t.start for t in toks]
+            i = bisect_left(starts, rm.start())
+            if i >= n - 1 or toks[i].start != rm.start() or toks[i].end != rm.end():
+                continue
             hit = self._stem_in(toks[i], self.unknown_trig)
             if not hit or self._has_article(toks[i], hit[1]):
-                i += 1
                 continue
             is_list = hit[0] in self.list_trig
             j = i + 1
@@ -389,9 +478,7 @@ class PlaceRecognizer:
                     t = t[1:]
                 elif not self._gap_ok(ftext, toks[j - 1], toks[j]):
                     break
-                if not self._name_like(t):
-                    break
-                if any(b0 <= j < b1 for b0, b1 in blocked):
+                if not self._name_like(t) or any(b0 <= j < b1 for b0, b1, _ in blocked):
                     break
                 k = j + 1
                 if self._is_head(t) and k < n and k not in covered and toks[k].sent == toks[j].sent and \
@@ -412,7 +499,6 @@ class PlaceRecognizer:
                 j = k
                 if not is_list:
                     break
-            i = max(i + 1, j if not first else i + 1)
         return out
 
     def _is_head(self, t: str) -> bool:
@@ -437,15 +523,16 @@ class PlaceRecognizer:
         delimiter, with nothing before them but agency names (and a reporter's name).
         """
         ftext = doc.norm.text
-        toks = doc.tokens
         lines = []
         pos = 0
-        for line in ftext.split("\n"):
-            if line.strip():
-                lines.append((pos, pos + len(line)))
-                if len(lines) == 3:
-                    break
-            pos += len(line) + 1
+        while len(lines) < 3 and pos < len(ftext):
+            e = ftext.find("\n", pos)
+            e = len(ftext) if e < 0 else e
+            if ftext[pos:e].strip():
+                lines.append((pos, e))
+            pos = e + 1
+        if not lines or not mentions or mentions[0].fstart >= lines[-1][1]:
+            return
         for ls, le in lines:
             inside = [m for m in mentions if ls <= m.fstart < min(le, ls + 100)]
             if not inside:
@@ -596,9 +683,9 @@ class PlaceRecognizer:
                 return float(km)
         return 0.0
 
-    def _place(self, doc: Document, mt: _Mention, focus: str | None) -> Place | None:
+    def _place(self, doc: Document, mt: _Mention, a: int, b: int) -> Place:
+        """The Place of a resolved (or unknown) mention spanning ``doc.text[a:b]``."""
         gaz = self.gaz
-        a, b = doc.orig_span(mt.fstart, mt.fend)
         name = doc.text[a:b]
         if mt.unknown:
             pl = Place(name=name, country=mt.ctx_country or None, kind="front" if mt.rel == "front" else "unknown",
@@ -606,8 +693,6 @@ class PlaceRecognizer:
             if mt.dateline:
                 pl.kind = "dateline"
             return pl
-        if mt.chosen < 0:
-            return None
         e = gaz.entries[mt.chosen]
         a1 = gaz.admin1_of(e)
         pl = Place(name=name, country=e.country, admin1=a1.en if a1 else None,
@@ -650,14 +735,15 @@ class PlaceRecognizer:
                 pl.lon = round(pl.lon + dlon, 4)
         return pl
 
-    def _identity(self, mt: _Mention, pl: Place) -> tuple:
+    def _identity(self, mt: _Mention, pl: Place, ftext: str) -> tuple:
+        """What makes two mentions the same place of ``doc.places``."""
         if mt.unknown:
-            return ("unknown", key_of(fold_key(pl.name)))
-        kind = "dateline-any" if pl.kind == "dateline" else pl.kind
+            return ("unknown", ftext[mt.fstart:mt.fend])
         if pl.kind in ("relative", "front"):
-            return (kind, mt.chosen, key_of(fold_key(pl.name)))
-        return ("place", mt.chosen, pl.geo_precision if kind != "dateline-any" else
-                self.gaz.entries[mt.chosen].precision)
+            return (pl.kind, mt.chosen, ftext[mt.fstart:mt.fend])
+        # a dateline and a later mention of the same town are one place
+        return ("place", mt.chosen, self.gaz.entries[mt.chosen].precision if pl.kind == "dateline"
+                else pl.geo_precision)
 
     def _focus_admin1(self, mentions: list[_Mention], focus: str | None) -> Place | None:
         if not focus:

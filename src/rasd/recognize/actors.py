@@ -18,7 +18,7 @@ that file; this module is only the mechanism:
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from ..document import Actor, Document
@@ -94,13 +94,22 @@ class ActorRecognizer:
             cc = _Country(iso2, c["iso3"], c["name"], bool(c.get("forces_cue", True)))
             self.countries[iso2] = cc
             self.iso3_to_iso2[cc.iso3] = iso2
+        # nationality adjectives (folded, without the article) -> ISO-3
+        self.nisba_country: dict[str, str] = {}
+        for c in (data.get("countries") or {}).values():
+            for slot in ("m", "f", "pl"):
+                for adj in c.get(slot, ()) or ():
+                    k = key_of(fold_key(str(adj)))
+                    if len(k) == 1:
+                        self.nisba_country.setdefault(k[0], c["iso3"])
         self.matcher = PhraseMatcher()
         # the same keys, for the fast scan below (first words, prefixes, entries)
         self._keys: dict[tuple[str, ...], list[Any]] = {}
         self._prefixes: set[tuple[str, ...]] = set()
         self._firsts: set[str] = set()
+        self._starts: dict[str, tuple] = {}   # word -> its analyses that begin a name
         self.n_names = 0
-        # head words: folded stems, single or two-token ("عناصر من")
+        # head words (folded, no article) and the links that may follow them ("عناصر من")
         self.heads: set[tuple[str, ...]] = {key_of(fold_key(h)) for h in data.get("heads", ())}
         self.head_links: set[str] = {fold_key(h) for h in data.get("head_links", ())}
         self.next_ok: set[str] = {key_of(fold_key(w))[0] for w in data.get("nisba_exempt", ())}
@@ -142,17 +151,24 @@ class ActorRecognizer:
         """``self.matcher.find(toks)`` (leftmost-longest, no pronoun suffixes) as
         (tok_start, tok_end, start, end, payloads), skipping at once the words
         that begin no name: the stage's hot path."""
-        keys, prefixes, firsts = self._keys, self._prefixes, self._firsts
+        keys, prefixes, firsts, cache = self._keys, self._prefixes, self._firsts, self._starts
         out = []
         n = len(toks)
         last_end = 0
         for i in range(n):
             if i < last_end:
                 continue
+            text = toks[i].text
+            starts = cache.get(text)
+            if starts is None:  # the analyses of this word that begin some name
+                starts = tuple(a for a in analyses(text) if a[0] in firsts)
+                if len(cache) > 500_000:
+                    cache.clear()
+                cache[text] = starts
+            if not starts:
+                continue
             best = None
-            for stem, ncl in analyses(toks[i].text):
-                if stem not in firsts:
-                    continue
+            for stem, ncl in starts:
                 key: tuple[str, ...] = (stem,)
                 j = i
                 while True:
@@ -280,7 +296,7 @@ class ActorRecognizer:
 
     # -- the stage ---------------------------------------------------------------
     def __call__(self, doc: Document) -> None:
-        out = doc.spans.setdefault("actor", [])
+        doc.spans.setdefault("actor", [])
         toks = doc.tokens
         if not toks:
             return
@@ -334,21 +350,32 @@ class ActorRecognizer:
             w = norm[max(mn.start, last.start):last.end]
             if not (w.startswith("ال") or w.startswith("لل")):
                 return None
-        if (e.check_next and nxt is not None and nxt.sent == last.sent
-                and nxt.start - last.end <= 2 and self._unknown_nisba(nxt.text)):
-            return None
+        r = None
         for tag in e.refers_back:
             for tags, res in reversed(history):
                 if tag in tags:
-                    return res
-        return self._resolve(e, focus)
+                    r = res
+                    break
+            if r is not None:
+                break
+        if r is None:
+            r = self._resolve(e, focus)
+        if r is None:
+            return None
+        if (e.check_next and nxt is not None and nxt.sent == last.sent
+                and nxt.start - last.end <= 2 and self._unknown_nisba(nxt.text, r.country)):
+            return None
+        return r
 
-    def _unknown_nisba(self, tok: str) -> bool:
-        """A definite relative adjective ("الباكستاني") that no entry knows: the bare
-        name before it belongs to someone else."""
+    def _unknown_nisba(self, tok: str, country: str | None) -> bool:
+        """A definite relative adjective after a bare name that is not the resolved
+        actor's own nationality ("الجيش الباكستاني", "النظام الانتخابي"): the name
+        belongs to someone else, or is no actor at all."""
         if not tok.startswith("ال") or len(tok) < 5:
             return False
         for st, _ in analyses(tok):
             if st in self.next_ok:
+                return False
+            if country is not None and self.nisba_country.get(st) == country:
                 return False
         return tok.endswith(self._nisba_ends)

@@ -196,10 +196,9 @@ class DateRecognizer:
         MODS = _alt(list(tk["past"]) + list(tk["current"]) + list(tk["next"]))
         PARTS = _alt(self._parts)
         DAYPARTS = _alt(tk["day_parts"])
-        HM = _alt(hmarks)
         YM = _alt(hmarks + gmarks)
         YEARW = r"(?:عام|العام|سنه|السنه|عامي|سنتي)"
-        unit_words = [w for w in nk["units"].values() for w in w] + list(nk["ten"])
+        unit_words = [w for ws in nk["units"].values() for w in ws] + list(nk["ten"])
         UNITW = _alt(unit_words)
         TENSW = _alt([w for ws in nk["tens"].values() for w in ws])
         NUMW = rf"(?:(?:ال)?{UNITW}(?:{SP}و(?:ال)?{TENSW})?|(?:ال)?{TENSW})(?![^\W_])"
@@ -277,7 +276,8 @@ class DateRecognizer:
             # مؤخرا
             rf"(?P<rec>{RECENT})",
         ]
-        self._re = re.compile(WB + "(?:" + "|".join(alts) + ")" + WE)
+        # one compiled pattern per construction, tried in this order
+        self._pats = {re.match(r"\(\?P<(\w+)>", a).group(1): re.compile(WB + "(?:" + a + ")" + WE) for a in alts}
         self._gap_and = re.compile(rf"{S0}و{S0}")
         self._gap_to = re.compile(rf"{S0}(?:-|\u2013|{TO}){S0}")
         self._gap_list = re.compile(rf"{S0}[,\u060c]?{S0}و?{S0}")
@@ -290,27 +290,44 @@ class DateRecognizer:
         self._exact = {_f(w): w for w in mk.get("exact_spelling", ())}
         self._on_before = re.compile(rf"{WB}(?:علي|في|خلال){SP}$")
 
-        # First words of every pattern above: the regex is tried only at tokens
-        # that start with one of them (or with a digit), which keeps the scan
-        # linear and cheap.
-        firsts: set[str] = set()
-        lists = [self._months, self._weekdays, self._ordinals, self._parts, self._reldays, self._periods,
-                 tk["day_parts"], tk["within"], tk["recent"], tk["this"],
-                 ["شهر", "عام", "العام", "سنه", "السنه", "عامي", "سنتي", "منذ", "قبل",
-                  "لليوم", "اليوم", "للاسبوع", "الاسبوع", "للشهر", "الشهر"]]
-        for lst in lists:
-            for w in lst:
-                w = _f(w)
-                if w:
-                    firsts.add(w.split(" ")[0])
-        for w in self._units:
-            firsts.add(w)
-            firsts.add("ال" + w)
-        trig: dict[str, int] = {}
+        # The first words of each construction: a pattern is tried only at a
+        # token that starts with one of its first words (or a digit), so the
+        # scan costs a dict lookup per token and a few anchored matches.
+        def firsts(*lists) -> set[str]:
+            out = set()
+            for lst in lists:
+                for w in lst:
+                    w = _f(w)
+                    if w:
+                        out.add(w.split(" ")[0])
+            return out
+
+        units = set(self._units) | {"ال" + w for w in self._units}
+        first_words = {
+            "dm": firsts(self._weekdays, self._ordinals),
+            "my": firsts(self._parts, ["شهر"], self._months),
+            "yr": firsts(self._parts, ["عام", "العام", "سنه", "السنه", "عامي", "سنتي"]),
+            "rel": firsts(tk["day_parts"], self._reldays),
+            "wd": firsts(tk["day_parts"], self._weekdays),
+            "per": firsts(self._parts, tk["this"], self._periods),
+            "ago": {"منذ", "قبل"},
+            "wi": firsts(tk["within"]) | units,
+            "cons": {"لليوم", "اليوم", "للاسبوع", "الاسبوع", "للشهر", "الشهر"},
+            "rec": firsts(tk["recent"]),
+        }
+        order = list(self._pats)
+        by_word: dict[str, list[str]] = {}
+        for name, ws in first_words.items():
+            for w in ws:
+                by_word.setdefault(w, []).append(name)
+        trig: dict[str, tuple[int, tuple[re.Pattern, ...]]] = {}
         for pre in ("", "و", "ف", "ب", "ل", "ك", "وب", "ول", "فب", "فل"):
-            for w in firsts:
-                trig.setdefault(pre + w, len(pre))
+            for w, names in by_word.items():
+                pats = tuple(self._pats[n] for n in order if n in names)
+                trig.setdefault(pre + w, (len(pre), pats))
         self._triggers = trig
+        # a token starting with a digit (after clitics): numeric dates, days, years, durations
+        self._digit_pats = tuple(self._pats[n] for n in order if n in ("num", "dr", "dm", "dp", "yr", "wi"))
         self._name_heads = {k for w in tk.get("date_name_heads", ()) for k in key_of(_f(w))}
 
     # --- resolution helpers ---------------------------------------------------------
@@ -408,7 +425,7 @@ class DateRecognizer:
                 a.part = self._parts.get(_norm(g("my_part"))) if g("my_part") else None
             return a
         if k == "num":
-            x, sep, yv, c = g("num_a"), g("num_s"), g("num_b"), g("num_c")
+            x, yv, c = g("num_a"), g("num_b"), g("num_c")
             if len(x) == 4 and len(c) <= 2:
                 y, mo, d = int(x), int(yv), int(c)
             elif len(c) == 4 and len(x) <= 2:
@@ -512,7 +529,7 @@ class DateRecognizer:
 
     def _ago(self, m, s, e, pub) -> _Atom | None:
         g = m.group
-        unit, days, n = self._units[_norm(g("ago_u"))]
+        unit, _, n = self._units[_norm(g("ago_u"))]
         if g("ago_n"):
             n = self._count(g("ago_n"))
             if not n:
@@ -679,18 +696,24 @@ class DateRecognizer:
         atoms: list[_Atom] = []
         names: list[tuple[int, int]] = []
         trig = self._triggers
-        rx = self._re
         done = 0
         for t in [t for t in doc.tokens if t.text in trig or t.text[-1] in _DIGITS]:
             if t.start < done:
                 continue
-            n = trig.get(t.text)
-            if n is None:
-                n = len(t.text) - len(t.text.lstrip("وفبلك"))
-            m = rx.match(text, t.start + n)
-            if m is None:
-                continue
-            a = self._atom(m, pub, doc)
+            hit = trig.get(t.text)
+            if hit is None:
+                n, pats = len(t.text) - len(t.text.lstrip("وفبلك")), self._digit_pats
+                if not t.text[n:n + 1].isdigit():
+                    continue
+            else:
+                n, pats = hit
+            a = m = None
+            for pat in pats:
+                m = pat.match(text, t.start + n)
+                if m is not None:
+                    a = self._atom(m, pub, doc)
+                    if a is not None:
+                        break
             if a is None:
                 continue
             done = m.end()

@@ -55,7 +55,8 @@ _MODEL = re.compile(r"[^\W\d_][^\S\n]*[-\u2013][^\S\n]*$")
 
 def _gap_ok(text: str, a: int, b: int) -> bool:
     """Only spaces (no punctuation, no line break) between two tokens."""
-    return a == b or (text[a:b].isspace() and "\n" not in text[a:b])
+    g = text[a:b]
+    return g == " " or a == b or (g.isspace() and "\n" not in g)
 
 
 @lru_cache(maxsize=100_000)
@@ -349,7 +350,7 @@ class NumberRecognizer:
         text = doc.norm.text
         tokmap = self._tokmap
         cand = [i for i, t in enumerate(tokens) if t.text in tokmap or t.text[-1] in _DIGITS]
-        out = doc.spans.setdefault("number", [])
+        doc.spans.setdefault("number", [])
         if not cand:
             return
         sents = doc.sentences
