@@ -51,6 +51,8 @@ class EventAssembler:
         self.cas = PhraseMatcher()
         for group in ("killed", "injured", "cumulative", "breakdown", "children", "women", "victims"):
             self.cas.add_all(cas[group], group, allow_suffix=False)
+        self.singular = PhraseMatcher()
+        self.singular.add_all(cas["singular"], "singular", allow_suffix=False)
 
     # ------------------------------------------------------------------ main
     def __call__(self, doc: Document) -> None:
@@ -70,6 +72,7 @@ class EventAssembler:
         for m in cas_spans:
             for k in range(m.tok_start, m.tok_end):
                 self.cas_at[k] = m.payloads[0]
+        self.singular_at = {m.tok_start for m in self.singular.find(toks)}
 
         events: list[tuple[Event, int, bool]] = []  # event, sentence, location was a fallback
         weak_events: set[int] = set()
@@ -111,6 +114,8 @@ class EventAssembler:
                     events.append((ev, si, fallback))
                     if ev.actor1 is not None:
                         last_actor1[ev.event_type] = ev.actor1
+                        if ev.actor2 is not None and ev.actor2.inter not in ("civilians",):
+                            last_actor1.setdefault("_pairs", []).append((ev.actor1, ev.actor2))
         self._inherit_types(events, weak_events)
         self._weak = weak_events
         doc.events = self._merge(events)
@@ -160,8 +165,11 @@ class EventAssembler:
         actors = [a for a in by_sent["actor"].get(si, [])  # "الدفاع المدني" as a source is not a side
                   if not any(s.start <= a.start < s.end or a.start <= s.start < a.end for s in srcs)]
         a1, a2 = self._sides(doc, t, actors, etype)
-        if a1 is None and etype == EXPLOSIONS and etype in last_actor1 and self._near_previous(doc, si, last_actor1):
-            a1 = last_actor1[etype]
+        if a1 is None and etype == EXPLOSIONS:
+            # an unattributed strike: the article's last attributed strike, else its main armed state
+            a1 = last_actor1.get(etype) or self._main_state(doc)
+        if etype == BATTLES and a1 is not None and a2 is None:
+            a2 = self._opponent(a1, last_actor1.get("_pairs", []))
         if "by_actor1" in cls:
             inter = a1.inter if a1 else None
             sub = cls["by_actor1"].get(inter, cls["by_actor1"]["default"])
@@ -224,7 +232,7 @@ class EventAssembler:
                 a = getattr(ev, k)
                 if a is not None and a.span:
                     ev.spans[k] = a.span
-            if i == 0:  # counts stay with the first place of a shared statement
+            if len(places) == 1:  # a toll shared by several places stays with none of them (codebook 6)
                 for k, v in counts.items():
                     if k in ("civ",):
                         continue
@@ -261,8 +269,26 @@ class EventAssembler:
     def _civilians_canonical(doc: Document) -> str:
         return f"Civilians ({doc.focus_country})" if doc.focus_country else "Civilians"
 
-    def _near_previous(self, doc, si, last_actor1) -> bool:
-        return True
+    def _main_state(self, doc: Document) -> Actor | None:
+        """The state forces the article names most (ties: first named)."""
+        counts: dict[tuple, list] = {}
+        for sp in doc.spans.get("actor", ()):
+            a = sp.value
+            if a.inter == "state" and a.country:
+                counts.setdefault((a.inter, a.country), [0, sp.start, a])[0] += 1
+        if not counts:
+            return None
+        n, _, a = max(counts.values(), key=lambda v: (v[0], -v[1]))
+        return a if n >= 2 else None
+
+    def _opponent(self, a1: Actor, pairs: list[tuple[Actor, Actor]]) -> Actor | None:
+        """The other side of the last fight the article gave for this side."""
+        for x, y in reversed(pairs):
+            if self._same_side(x, a1) and not self._same_side(y, a1):
+                return y
+            if self._same_side(y, a1) and not self._same_side(x, a1):
+                return x
+        return None
 
     def _continues_speech(self, doc: Document, si: int) -> bool:
         s = doc.sentences[si]
@@ -291,6 +317,14 @@ class EventAssembler:
             # Arabic is verb-first: an actor right after the trigger is its subject
             score = dist + (0 if same_clause else 20) + (0 if a.tok_start >= t.tok_end and dist <= 3 else 2)
             (targets if is_target else agents).append((score, a))
+        # "ميليشيات الحوثي وقوات صالح": a side joined by و to the one before it ranks with it
+        ranked = sorted(agents, key=lambda x: x[1].tok_start)
+        for i in range(1, len(ranked)):
+            prev_sc, prev = ranked[i - 1]
+            sc, a = ranked[i]
+            if a.tok_start == prev.tok_end and toks[a.tok_start].text.startswith("و") and sc < prev_sc:
+                ranked[i] = (prev_sc + 0.5, a)
+        agents = ranked
         agents.sort(key=lambda x: x[0])
         targets.sort(key=lambda x: x[0])
         a1 = agents[0][1].value if agents else None
@@ -389,11 +423,21 @@ class EventAssembler:
     # ------------------------------------------------------------- counts
     def _counts(self, doc: Document, si: int, t: Span, numbers: list[Span]) -> dict:
         out: dict = {}
-        if not numbers:
-            # a toll with no figure: "عشرات القتلى" is caught as a vague number; "قتلى وجرحى" has none
-            return out
         toks = doc.tokens
         sent = doc.sentences[si]
+        if not numbers:
+            # a singular victim next to a killed/injured word: "بأن طفلا قتل", "مقتل زعيم القاعدة"
+            for k in range(sent.tok_start, sent.tok_end):
+                if k not in self.singular_at:
+                    continue
+                near = [self.cas_at.get(j) for j in (k - 2, k - 1, k + 1, k + 2)]
+                for group in ("killed", "injured"):
+                    field = "fatalities" if group == "killed" else "injuries"
+                    if group in near and field not in out:
+                        out[field] = 1
+                        s_, e_ = doc.orig_span(toks[k].start, toks[k].end)
+                        out[field + "_span"] = (s_, e_)
+            return out
         cat_of: list[tuple[Span, str | None, str | None]] = []
         last_main = None
         for n in numbers:
@@ -428,8 +472,9 @@ class EventAssembler:
                     cat_of.append((n, "combined", None))
                     continue
             if group is None:
-                # "84 شخصا قتلوا", "11 عنصرا ... قتلوا"
-                for k in after[1:] + [self.cas_at.get(k) for k in range(i1 + 3, min(sent.tok_end, i1 + 5))]:
+                # "84 شخصا قتلوا", "11 عنصرا من التعبئة (الباسيج) ومن الحرس الثوري قتلوا"
+                nxt_num = min((m.tok_start for m in numbers if m.tok_start >= i1), default=sent.tok_end)
+                for k in after[1:] + [self.cas_at.get(k) for k in range(i1 + 3, min(sent.tok_end, nxt_num, i1 + 9))]:
                     if k in ("killed", "injured"):
                         group = k
                         break
