@@ -33,6 +33,7 @@ class PhraseMatcher:
         self._entries: dict[tuple[str, ...], list[Any]] = {}
         self._no_suffix: set[tuple[str, ...]] = set()
         self._prefixes: set[tuple[str, ...]] = set()
+        self._firsts: set[str] = set()   # first tokens of all keys: a token sharing none starts nothing
         self.max_len = 0
 
     def add(self, phrase: str, payload: Any, allow_suffix: bool = True) -> None:
@@ -44,6 +45,7 @@ class PhraseMatcher:
             self._no_suffix.add(key)
         for i in range(1, len(key)):
             self._prefixes.add(key[:i])
+        self._firsts.add(key[0])
         self.max_len = max(self.max_len, len(key))
 
     def add_all(self, phrases: Iterable[str], payload: Any, allow_suffix: bool = True) -> None:
@@ -60,7 +62,11 @@ class PhraseMatcher:
         hi = len(tokens) if hi is None else hi
         entries, prefixes = self._entries, self._prefixes
         found: list[Match] = []
+        firsts = self._firsts
         for i in range(lo, hi):
+            tk = tokens[i]
+            if firsts.isdisjoint(tk.stems) and firsts.isdisjoint(tk.sstems):
+                continue
             best: Match | None = None
             for stem, ncl in analyses(tokens[i].text):
                 key: tuple[str, ...] = (stem,)

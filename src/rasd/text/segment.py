@@ -20,6 +20,8 @@ class Token:
     start: int  # folded-text offsets
     end: int
     sent: int = 0
+    stems: frozenset = frozenset()   # clitic analyses (see `analyses`), for fast lexicon pre-checks
+    sstems: frozenset = frozenset()  # the same without a pronoun suffix
 
 
 @dataclass(slots=True)
@@ -31,7 +33,18 @@ class Sentence:
 
 
 def tokenize(text: str) -> list[Token]:
-    return [Token(m.group(0), m.start(), m.end()) for m in _TOKEN.finditer(text)]
+    out = []
+    for m in _TOKEN.finditer(text):
+        w = m.group(0)
+        st, sst = stem_sets(w)
+        out.append(Token(w, m.start(), m.end(), 0, st, sst))
+    return out
+
+
+@lru_cache(maxsize=200_000)
+def stem_sets(tok: str) -> tuple[frozenset, frozenset]:
+    stems = frozenset(s for s, _ in analyses(tok))
+    return stems, frozenset(x for s in stems for x in suffix_stems(s))
 
 
 def sentences(text: str, tokens: list[Token]) -> list[Sentence]:
