@@ -22,7 +22,7 @@ from __future__ import annotations
 import math
 import re
 from bisect import bisect_left
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 
 from ..document import Document, Place
 from ..resources import load
@@ -67,7 +67,6 @@ class _Mention:
     locative: bool = False
     dateline: bool = False
     unknown: bool = False
-    name: str = ""
     chosen: int = -1
     place: Place | None = None
     ctx_admin1: int = -1
@@ -114,9 +113,14 @@ class PlaceRecognizer:
                 self.names[key] = _BLOCK
                 self.prefixes.update(key[:i] for i in range(1, len(key)))
         self.firsts = {k[0] for k in self.names} | {k[0] for k in self.prefixes}
+        # prefix -> the words that can follow it in a longer name
+        self.next_of: dict[tuple[str, ...], set[str]] = {}
+        for key in self.names:
+            for i in range(1, len(key)):
+                self.next_of.setdefault(key[:i], set()).add(key[i])
         # words that open an unknown place ("بلدة", "وقرية", "بمخيم"), found by one regex
-        stems = sorted(self.unknown_trig, key=len, reverse=True)
-        self.unknown_re = re.compile(r"(?<![^\W_])[وف]?[بلك]?(?:" + "|".join(map(re.escape, stems)) + r")(?![^\W_])")
+        stems = "|".join(map(re.escape, sorted(self.unknown_trig, key=len, reverse=True))) or "(?!)"
+        self.unknown_re = re.compile(r"(?<![^\W_])[وف]?[بلك]?(?:" + stems + r")(?![^\W_])")
         self._memo: dict[int, dict[str, tuple[str, int] | None]] = {}
         self._first_hits: dict[str, tuple[tuple[str, int], ...]] = {}
         self.dir_set = set(self.dirs)
@@ -137,9 +141,14 @@ class PlaceRecognizer:
             a1s = {ents[e].admin1 for e, _ in payload if ents[e].kind == "admin1"}
             if a1s:
                 self.seats.update(e for e, _ in payload if ents[e].kind == "settlement" and ents[e].admin1 in a1s)
-        # governorates named after a countryside ("ريف دمشق")
-        self.countryside_admin1 = {i for i, e in enumerate(ents) if e.kind == "admin1" and e.ar
-                                   and (key_of(fold_key(e.ar)) or ("",))[0] in self.countryside}
+        # governorates named after a countryside ("ريف دمشق") -> the town they surround
+        self.countryside_admin1: dict[int, int] = {}
+        for i, e in enumerate(ents):
+            key = key_of(fold_key(e.ar)) if e.kind == "admin1" and e.ar else ()
+            if len(key) > 1 and key[0] in self.countryside:
+                towns = [t for t, _ in self.gaz.names.get(key[1:], ()) if ents[t].kind == "settlement"
+                         and ents[t].country == e.country]
+                self.countryside_admin1[i] = max(towns, key=lambda t: ents[t].population) if towns else -1
 
     # ------------------------------------------------------------------ API
     def __call__(self, doc: Document) -> None:
@@ -152,9 +161,10 @@ class PlaceRecognizer:
         tanween = _TANWEEN_RE.search(doc.text) is not None
         blocked += self._actor_spans(doc)
         mentions: list[_Mention] = []
+        inside = {k for b0, b1, _ in blocked for k in range(b0, b1)} if blocked else ()
         for i0, i1, ncl, payload in matches:
-            if blocked and any(b0 <= i0 and i1 <= b1 and (b1 - b0 > i1 - i0 or exact)
-                               for b0, b1, exact in blocked):
+            if i0 in inside and any(b0 <= i0 and i1 <= b1 and (b1 - b0 > i1 - i0 or exact)
+                                    for b0, b1, exact in blocked):
                 continue
             fstart = toks[i0].start + ncl
             # no place name takes the clitic ك ("كبيرا" is not ك + "بيرا")
@@ -212,7 +222,7 @@ class PlaceRecognizer:
             if mt.chosen < 0 and not mt.unknown:
                 continue
             sp = doc.add_span("place", mt.fstart, mt.fend, "PLACE", None, mt.i0, mt.i1)
-            pl = self._place(doc, mt, sp.start, sp.end)
+            pl = self._place(doc, mt, sp.start, sp.end, focus)
             sp.value = mt.place = pl
             ident = self._identity(mt, pl, ftext)
             if ident not in seen:
@@ -229,7 +239,7 @@ class PlaceRecognizer:
     def _find(self, toks: list[Token]) -> tuple[list[tuple], list[tuple[int, int, bool]]]:
         """Leftmost-longest matches of the name index: (tok_start, tok_end, clitic chars,
         payload) for places, and the token ranges of blocking phrases."""
-        names, prefixes, firsts = self.names, self.prefixes, self.firsts
+        names, next_of, firsts = self.names, self.next_of, self.firsts
         out: list[tuple] = []
         blocked: list[tuple[int, int, bool]] = []
         n = len(toks)
@@ -252,14 +262,14 @@ class PlaceRecognizer:
                 while True:
                     if key in names and (best is None or j + 1 > best[1]):
                         best = (i, j + 1, ncl, names[key])
-                    if key not in prefixes or j + 1 >= n:
+                    follow = next_of.get(key)
+                    if follow is None or j + 1 >= n:
                         break
                     j += 1
                     ext = None
                     for st, _ in analyses(toks[j].text):
-                        k2 = key + (st,)
-                        if k2 in prefixes or k2 in names:
-                            ext = k2
+                        if st in follow:
+                            ext = key + (st,)
                             break
                     if ext is None:
                         break
@@ -319,10 +329,6 @@ class PlaceRecognizer:
         return hit
 
     @staticmethod
-    def _clitic(tok: Token, ncl: int) -> str:
-        return tok.text[:ncl]
-
-    @staticmethod
     def _gap_ok(ftext: str, a: Token, b: Token, lists: bool = False) -> bool:
         """Only spaces (or, in a list, a comma) between two tokens."""
         g = ftext[a.end:b.start]
@@ -379,8 +385,8 @@ class PlaceRecognizer:
         # "الريف الشمالي لحلب": countryside + compass adjective(s) + لـX
         if mt.rel is None and toks[start].text[:start_ncl].endswith("ل"):
             jj, vn, ve, nd = j, 0.0, 0.0, 0
-            while nd < 2 and ok(jj) and toks[jj].text in self.dirs and toks[jj].text.startswith("ال"):
-                v = self.dirs[toks[jj].text]
+            while nd < 2 and ok(jj) and self._dir_adjective(toks[jj].text):
+                v = self.dirs[toks[jj].text[2:]]
                 vn, ve, nd = vn + v[0], ve + v[1], nd + 1
                 jj -= 1
             hit = self._stem_in(toks[jj], self.countryside) if nd and ok(jj) else None
@@ -402,9 +408,9 @@ class PlaceRecognizer:
         nadj = 0
         while nadj < 2 and k < len(toks) and toks[k].sent == sent and self._gap_ok(ftext, toks[k - 1], toks[k]):
             t = toks[k].text
-            if not (t.startswith("ال") and t in self.dirs and t.endswith(("ي", "يه"))):
+            if not self._dir_adjective(t):
                 break
-            v = self.dirs[t]
+            v = self.dirs[t[2:]]
             dn, de, nadj = dn + v[0], de + v[1], nadj + 1
             k += 1
         if nadj:
@@ -443,6 +449,10 @@ class PlaceRecognizer:
                 mt.rel, mt.vec, mt.list_trigger = prev.rel, prev.vec, True
             if prev.locative:
                 mt.locative = True
+
+    def _dir_adjective(self, t: str) -> bool:
+        """"الشمالي", "الجنوبية": a compass adjective (not the noun "الجنوب")."""
+        return t.startswith("ال") and t[2:] in self.dirs and t.endswith(("ي", "يه"))
 
     @staticmethod
     def _has_article(tok: Token, ncl: int) -> bool:
@@ -683,12 +693,13 @@ class PlaceRecognizer:
                 return float(km)
         return 0.0
 
-    def _place(self, doc: Document, mt: _Mention, a: int, b: int) -> Place:
+    def _place(self, doc: Document, mt: _Mention, a: int, b: int, focus: str | None) -> Place:
         """The Place of a resolved (or unknown) mention spanning ``doc.text[a:b]``."""
         gaz = self.gaz
         name = doc.text[a:b]
         if mt.unknown:
-            pl = Place(name=name, country=mt.ctx_country or None, kind="front" if mt.rel == "front" else "unknown",
+            # an unknown village: most likely in the country named next to it, or the article's
+            pl = Place(name=name, country=mt.ctx_country or focus, kind="front" if mt.rel == "front" else "unknown",
                        span=(a, b), unresolved=True, geo_precision=2 if mt.rel == "front" else 1)
             if mt.dateline:
                 pl.kind = "dateline"
@@ -722,12 +733,18 @@ class PlaceRecognizer:
                 pl.geo_precision = 2
             return pl
         pl.kind = "relative"
+        rel = mt.rel or "direction"
         coarse = e.kind == "country" or e.precision >= 3
         if e.kind == "admin1" and mt.vec != (0.0, 0.0) and mt.chosen in self.countryside_admin1:
-            coarse = False  # "ريف دمشق الغربي": part of a governorate named after a countryside
+            # "ريف دمشق الغربي": the countryside of Damascus to the west
+            coarse, rel = False, "countryside"
+            town = self.countryside_admin1[mt.chosen]
+            if town >= 0:
+                e = self.gaz.entries[town]
+                pl.lat, pl.lon = e.lat, e.lon
         pl.geo_precision = 3 if coarse else 2
         if mt.vec != (0.0, 0.0) and pl.lat is not None:
-            km = self._offset_km(e, mt.rel or "direction")
+            km = self._offset_km(e, rel)
             if km:
                 dlat = mt.vec[0] * km / 111.0
                 dlon = mt.vec[1] * km / (111.0 * max(0.2, math.cos(math.radians(pl.lat))))
