@@ -109,11 +109,12 @@ class EventAssembler:
                 seen.add(key)
                 for ev, fallback in self._events_for(doc, si, t, by_sent, last_actor1, chosen):
                     ev.reported_by = list(rb)
-                    if not strong:
+                    if not strong and t.value.cls in ("killing", "injuring"):
                         weak_events.add(id(ev))
                     events.append((ev, si, fallback))
                     if ev.actor1 is not None:
                         last_actor1[ev.event_type] = ev.actor1
+                        last_actor1[ev.sub_event_type] = ev.actor1
                         if ev.actor2 is not None and ev.actor2.inter not in ("civilians",):
                             last_actor1.setdefault("_pairs", []).append((ev.actor1, ev.actor2))
         self._inherit_types(events, weak_events)
@@ -124,7 +125,8 @@ class EventAssembler:
     def _inherit_types(events, weak_events: set[int]) -> None:
         """A toll with no act named ("سقط 45 قتيلا في الغوطة") is the toll of the
         act the article reports: it takes the type of the nearest strong event."""
-        strong = [(si, ev) for ev, si, _ in events if id(ev) not in weak_events]
+        strong = [(si, ev) for ev, si, _ in events if id(ev) not in weak_events
+                  and ev.event_type in (EXPLOSIONS, BATTLES, VAC)]
         if not strong:
             return
         for ev, si, _ in events:
@@ -165,9 +167,15 @@ class EventAssembler:
         actors = [a for a in by_sent["actor"].get(si, [])  # "الدفاع المدني" as a source is not a side
                   if not any(s.start <= a.start < s.end or a.start <= s.start < a.end for s in srcs)]
         a1, a2 = self._sides(doc, t, actors, etype)
+        if sub == "Air/drone strike" and a1 is not None and a1.inter in ("rebel", "militia", "identity") \
+                and not (groups & {"drone"}):
+            # warplanes and helicopters are flown by states: a non-state side named here is the target
+            a2, a1 = (a1 if a2 is None else a2), None
         if a1 is None and etype == EXPLOSIONS:
             # an unattributed strike: the article's last attributed strike, else its main armed state
-            a1 = last_actor1.get(etype) or self._main_state(doc)
+            a1 = last_actor1.get(sub) or last_actor1.get(etype) or self._main_state(doc)
+            if a1 is not None and sub == "Air/drone strike" and a1.inter != "state":
+                a1 = self._main_state(doc)
         if etype == BATTLES and a1 is not None and a2 is None:
             a2 = self._opponent(a1, last_actor1.get("_pairs", []))
         if "by_actor1" in cls:
