@@ -94,6 +94,9 @@ class EventAssembler:
             if not live:
                 continue
             strong = [t for t in live if t.value.strong]
+            if any(t.value.cls == "territory" for t in strong):
+                # the fighting of a capture is part of it: "سيطرت على ... خلال معارك محتدمة"
+                strong = [t for t in strong if t.value.cls != "clash"]
             if strong:
                 chosen = strong
             elif self._weak_counts(doc, si, live, by_sent):
