@@ -69,3 +69,28 @@ def test_threat_and_call_block_but_not_next_clause():
 def test_still_is_not_negation():
     d = _doc("ولا تزال الاشتباكات مستمرة في المنطقة")
     assert ("الاشتباكات", "clash") in _triggers(d, live_only=True)
+
+
+def test_court_sentence_is_not_the_act():
+    # ANT corpus (France24, 2018-05-22)
+    d = _doc("أصدرت المحكمة الجنائية المركزية العراقية حكما بالإعدام شنقا بحق الجهادي البلجيكي طارق جدعون")
+    assert ("الإعدام", "execution") in _triggers(d)
+    assert not _triggers(d, live_only=True)
+
+
+def test_accident_blocks_a_bare_toll_only():
+    # ANT corpus: a fire in a clinic in Baku is not political violence
+    d = _doc("قتل 24 شخصا في حريق اندلع، الجمعة، داخل عيادة لتأهيل المدمنين في باكو")
+    assert not _triggers(d, live_only=True)
+    # ... but a fire set by gunfire in a prison uprising still has its act (إطلاق النار)
+    d = _doc("أن مسلحي الميليشيات واجهوا انتفاضة السجناء بإطلاق النار عليهم، مما أدى إلى اندلاع حريق داخل السجن")
+    assert any(c == "shooting" for _, c in _triggers(d, live_only=True))
+
+
+def test_qad_is_modal_only_before_an_imperfect():
+    # "وقد يسمح ... بالتوصل إلى اتفاق" (may allow) is not an agreement reached
+    d = _doc("وقد يسمح فتح طريق آمن لعناصر المعارضة المسلحة بالتوصل إلى اتفاق يفضي إلى تركهم أكبر معقل لهم")
+    assert _triggers(d) and not _triggers(d, live_only=True)
+    # "وكانت قوات الجيش الوطني في اليمن قد شنت عمليات" (had launched) is told as done
+    d = _doc("وبحسب سكان محليين، فقد شن طيران التحالف غارات مركزة استهدفت آليات عسكرية للحوثيين في شوارع الحديدة")
+    assert ("غارات", "airstrike") in _triggers(d, live_only=True)

@@ -18,17 +18,24 @@ class Modality:
     kind: str
     reach: int            # tokens after the cue it covers (same clause)
     sentence: bool = False
+    weak_only: bool = False  # blocks only toll-only triggers (killing, injuring)
 
 
 class ModalityRecognizer:
     def __init__(self) -> None:
-        data = load("modality.yaml")["cues"]
+        all_data = load("modality.yaml")
+        data = all_data["cues"]
         self.matcher = PhraseMatcher()
         for kind, spec in data.items():
-            mod = Modality(kind, int(spec.get("reach", 0)), spec.get("scope") == "sentence")
-            self.matcher.add_all(spec["names"], mod, allow_suffix=False)
+            mod = Modality(kind, int(spec.get("reach", 0)), spec.get("scope") == "sentence",
+                           bool(spec.get("weak_only", False)))
+            # pronoun suffixes allowed: "استعداداتهم", "تهديداته"
+            self.matcher.add_all(spec["names"], mod)
             for ex in spec.get("except", ()):
                 self.matcher.add(ex, None, allow_suffix=False)
+        self.imperfect = PhraseMatcher()
+        for kind, spec in all_data.get("before_imperfect", {}).items():
+            self.imperfect.add_all(spec["names"], Modality(kind, int(spec.get("reach", 0))), allow_suffix=False)
 
     def __call__(self, doc: Document) -> None:
         for m in self.matcher.find(doc.tokens):
@@ -36,6 +43,11 @@ class ModalityRecognizer:
             if not mods or None in m.payloads:
                 continue  # an exception phrase ("لا يزال") won the longest match
             doc.add_span("modality", m.start, m.end, "MODALITY", mods[0], m.tok_start, m.tok_end)
+        toks = doc.tokens
+        for m in self.imperfect.find(toks):
+            nxt = toks[m.tok_end].text if m.tok_end < len(toks) else ""
+            if len(nxt) >= 3 and nxt[0] in "يتن":
+                doc.add_span("modality", m.start, m.end, "MODALITY", m.payloads[0], m.tok_start, m.tok_end)
         # a question mark ends the sentence: everything in it is asked, not told
         text = doc.norm.text
         for i, s in enumerate(doc.sentences):
@@ -47,8 +59,11 @@ class ModalityRecognizer:
 def blocked(trigger: Span, cues: list[Span], clause_of: list[int]) -> str | None:
     """The kind of the first cue whose scope covers ``trigger``, else None."""
     t = trigger.tok_start
+    weak = trigger.value.cls in ("killing", "injuring")
     for c in cues:
         mod: Modality = c.value
+        if mod.weak_only and not weak:
+            continue
         if mod.sentence:
             return mod.kind
         if c.tok_end <= t and t - c.tok_end < mod.reach and clause_of[c.tok_end - 1] == clause_of[t]:

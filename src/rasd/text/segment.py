@@ -115,7 +115,7 @@ def analyses(tok: str) -> tuple[tuple[str, int], ...]:
             if p == "ك" and not r2.startswith("ال"):
                 continue  # ك is a proclitic before the article (كالعادة); كميات, كتائب are words
             n = len(c) + len(p)
-            add(r2, n, 3)
+            add(r2, n, 2 if not p else 3)  # "ولم", "وقد": a conjunction before a short word
             article(r2, n, p)
     return tuple(out.items())
 
