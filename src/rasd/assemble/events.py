@@ -89,8 +89,9 @@ class EventAssembler:
                 continue
             mods = by_sent["modality"].get(si, [])
             names = by_sent["actor"].get(si, []) + by_sent["place"].get(si, [])
+            # a trigger inside a name ("هيئة تحرير الشام") is no act; one that opens it is ("غارات إسرائيلية")
             live = [t for t in trig if blocked(t, mods, self.clause) is None
-                    and not any(n.start <= t.start and t.end <= n.end for n in names)]  # "هيئة تحرير الشام"
+                    and not any(n.start < t.start and t.end <= n.end for n in names)]
             if not live:
                 continue
             strong = [t for t in live if t.value.strong]
