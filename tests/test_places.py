@@ -192,3 +192,12 @@ def test_existing_focus_is_kept_without_evidence(rec):
     doc.focus_country = "YE"
     rec(doc)
     assert doc.focus_country == "YE" and doc.places == []
+
+
+def test_small_town_abroad_is_not_taken_in_another_country(rec):
+    # Sky News Arabia (ANT corpus, 2018-05-18), on Derna: "الحيلة" is also a West Bank
+    # village in GeoNames; in a Libyan article with nothing pointing abroad it is not that.
+    doc = run(rec, "تقدم استراتيجي وتعزيزات للجيش الليبي في درنة. وكان الجيش قد نجح في فرض السيطرة على "
+                   "مواقع استراتيجية في درنة، أبرزها الظهر الحمر والحيلة ومنازل بوربيحة والكسارات.")
+    assert doc.focus_country == "LY"
+    assert all(p.country in ("LY", None) for p in doc.places), [(p.name, p.country) for p in doc.places]

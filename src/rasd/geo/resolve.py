@@ -215,6 +215,11 @@ class PlaceRecognizer:
             if mt.unknown:
                 continue
             mt.chosen = self._choose(mt, focus, mentioned)
+            if mt.chosen >= 0 and self._stray(mt, focus, mentioned):
+                # a small town abroad in an article about another country, with nothing
+                # pointing abroad: most likely an unlisted local place of the same name
+                mt.chosen = -1
+                mt.unknown = mt.trigger is not None
         # build places
         places: list[Place] = []
         seen: dict[tuple, int] = {}
@@ -683,6 +688,11 @@ class PlaceRecognizer:
             if sc > best_s:
                 best, best_s = c, sc
         return best
+
+    def _stray(self, mt: _Mention, focus: str | None, mentioned: dict[str, int]) -> bool:
+        e = self.gaz.entries[mt.chosen]
+        return bool(focus) and e.kind == "settlement" and e.country != focus and e.population < 100_000 \
+            and not mt.ctx_country and mentioned.get(e.country, 0) == 0 and not mt.dateline
 
     def _offset_km(self, e: Entry, rel: str) -> float:
         if e.kind != "settlement":
