@@ -123,7 +123,27 @@ class EventAssembler:
                             last_actor1.setdefault("_pairs", []).append((ev.actor1, ev.actor2))
         self._inherit_types(events, weak_events)
         self._weak = weak_events
+        # a headline repeats the story: its events stand only where the body has none of their type
+        head = self._headline(doc)
+        if head is not None:
+            body_types = {ev.event_type for ev, si, _ in events if si != head}
+            events = [x for x in events if not (x[1] == head and x[0].event_type in body_types)]
         doc.events = self._merge(events)
+
+    @staticmethod
+    def _headline(doc: Document) -> int | None:
+        """The index of the headline sentence: the title, or a short first line with no full stop."""
+        if not doc.sentences:
+            return None
+        first = doc.sentence_text(0).strip()
+        if doc.title and first.strip(" .") == doc.title.strip(" ."):
+            return 0
+        s0 = doc.sentences[0]
+        ends_line = doc.norm.text[s0.end:s0.end + 1] in ("\n", "")
+        if ends_line and not first.endswith((".", "!", "؟", "?", ":")) and s0.tok_end - s0.tok_start <= 25 \
+                and len(doc.sentences) > 1:
+            return 0
+        return None
 
     @staticmethod
     def _inherit_types(events, weak_events: set[int]) -> None:
@@ -218,8 +238,11 @@ class EventAssembler:
             return []  # history or future: not news of an event
 
         names = by_sent["actor"].get(si, []) + by_sent["source"].get(si, [])
+        # not a place inside a name ("مركز دمشق الإعلامي") or where the reporter is ("وقال مراسلنا في إدلب")
+        src_ends = {s_.tok_end for s_ in srcs}
         places_here = [p for p in by_sent["place"].get(si, [])
-                       if not any(n.start <= p.start and p.end <= n.end for n in names)]  # "مركز دمشق الإعلامي"
+                       if not any(n.start <= p.start and p.end <= n.end for n in names)
+                       and not (p.tok_start - 1 in src_ends and doc.tokens[p.tok_start - 1].text == "في")]
         others = [o for o in chosen if o is not t and o.value.cls != t.value.cls]
         places, fallback = self._places(doc, si, t, places_here, others)
         if not places:
@@ -380,7 +403,7 @@ class EventAssembler:
         # a coarser place right after a finer one qualifies it ("القرداحة في ريف اللاذقية")
         qualifiers = set()
         for a, b in zip(cands, cands[1:]):
-            if 0 <= b.tok_start - a.tok_end <= 2 and self._coarser(b.value, a.value):
+            if 0 <= b.tok_start - a.tok_end <= 2 and self._coarser(b.value, a.value) and a.value.lat is not None:
                 qualifiers.add(id(b))
         cands = [p for p in cands if id(p) not in qualifiers]
         if cands:
@@ -415,7 +438,12 @@ class EventAssembler:
                     out.append(pl)
             if out:
                 return out, False
-            # an unresolved village: fall back to its governorate below
+            # unresolved villages: the nearest located place of the sentence stands for
+            # them ("وفي ريف إدلب الجنوبي، قصفت ... بلدتي تلمنس ومعرشمشة"), at least precision 2
+            located = [p for p in cands if p.value.lat is not None and p.value.kind != "country"]
+            if located:
+                pl = located[0].value
+                return [replace(pl, geo_precision=max(2, pl.geo_precision))], False
         if doc.focus_admin1 is not None:
             return [replace(doc.focus_admin1, span=None)], True
         if doc.focus_country:
