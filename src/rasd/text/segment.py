@@ -34,17 +34,31 @@ class Sentence:
 
 def tokenize(text: str) -> list[Token]:
     out = []
+    cache = _STEM_SETS
     for m in _TOKEN.finditer(text):
         w = m.group(0)
-        st, sst = stem_sets(w)
-        out.append(Token(w, m.start(), m.end(), 0, st, sst))
+        ss = cache.get(w)
+        if ss is None:
+            ss = stem_sets(w)
+        s, e = m.span()
+        out.append(Token(w, s, e, 0, ss[0], ss[1]))
     return out
 
 
-@lru_cache(maxsize=200_000)
+_STEM_SETS: dict[str, tuple[frozenset, frozenset]] = {}
+
+
 def stem_sets(tok: str) -> tuple[frozenset, frozenset]:
-    stems = frozenset(s for s, _ in analyses(tok))
-    return stems, frozenset(x for s in stems for x in suffix_stems(s))
+    """The stems of a token and its suffix-less stems (memoised: a plain dict is the
+    fastest cache on this hot path; it is emptied when it grows past 300,000 words)."""
+    r = _STEM_SETS.get(tok)
+    if r is None:
+        stems = frozenset(s for s, _ in analyses(tok))
+        r = (stems, frozenset(x for s in stems for x in suffix_stems(s)))
+        if len(_STEM_SETS) > 300_000:
+            _STEM_SETS.clear()
+        _STEM_SETS[tok] = r
+    return r
 
 
 def sentences(text: str, tokens: list[Token]) -> list[Sentence]:
