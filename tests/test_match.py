@@ -57,3 +57,11 @@ def test_sentences_and_clauses():
     assert len(sents) == 3
     cl = clause_ids(f.text, toks)
     assert cl[0] == cl[2] and cl[3] != cl[2]  # the comma opens a new clause
+
+
+def test_folded_ta_marbuta_is_not_a_pronoun_suffix():
+    # "مناطق سيطرة المعارضة" (areas the opposition holds) is not the verb "سيطر" + a suffix
+    m = PhraseMatcher()
+    m.add("سيطر", "captured")
+    assert _match(m, "ومع استمرار القصف على مناطق سيطرة المعارضة") == []
+    assert _match(m, "وكانت قوات الأسد قد سيطر على القرية") == [("سيطر", "captured")]

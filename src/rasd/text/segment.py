@@ -89,7 +89,7 @@ def sentences(text: str, tokens: list[Token]) -> list[Sentence]:
 
 CONJ = ("و", "ف")
 PREP = ("ب", "ل", "ك")
-SUFFIXES = ("هما", "هم", "هن", "ها", "كم", "نا", "ه")
+SUFFIXES = ("هما", "هم", "هن", "ها", "كم", "نا")  # not a bare ه: folded ة looks the same (سيطرة)
 
 
 @lru_cache(maxsize=200_000)
