@@ -28,6 +28,7 @@ _TARGET_MARKERS = {"علي", "ضد", "مواقع", "تجمعات", "نقاط", "
                    "استهدفت", "استهدف", "استهداف", "مع", "عناصر", "صفوف", "مقاتلي", "جنود", "دوريه", "رتل",
                    "معاقل", "مناطق", "مسلحي", "عنصرا", "قتلي", "مقتل", "قتل", "صالح", "حساب", "امام", "مواجهه",
                    "اسر", "اعتقال", "اعتقل", "اعتقلت", "مواقعها", "مواقعه", "تحصينات", "معسكر", "قاعده"}
+_FORCEFUL_PROTEST = ("Excessive force against protesters", "Protest with intervention")
 # words naming the kind of place: "في قضاء المقدادية وناحية كنعان"
 _PLACE_TYPES = {"ناحيه", "قضاء", "بلده", "بلدات", "قريه", "قري", "مدينه", "حي", "احياء", "منطقه", "مخيم", "مديريه",
                 "محافظه", "بلدتي", "مدينتي", "قريتي", "مناطق", "مركز", "جبل", "سهل", "وادي", "معسكر", "مطار"}
@@ -150,7 +151,7 @@ class EventAssembler:
         """A toll with no act named ("سقط 45 قتيلا في الغوطة") is the toll of the
         act the article reports: it takes the type of the nearest strong event."""
         strong = [(si, ev) for ev, si, _ in events if id(ev) not in weak_events
-                  and ev.event_type in (EXPLOSIONS, BATTLES, VAC)]
+                  and (ev.event_type in (EXPLOSIONS, BATTLES, VAC) or ev.sub_event_type in _FORCEFUL_PROTEST)]
         if not strong:
             return
         for ev, si, _ in events:
@@ -179,6 +180,8 @@ class EventAssembler:
                 return []
         etype, sub = cls["event_type"], cls["sub_event_type"]
         civ = bool(cls.get("civilian_targeting", False))
+        if cls.get("refine_scope") == "sentence":
+            groups = sent_groups
         for r in cls.get("refine", ()):
             if r["cues"] in groups or (r["cues"] in ("protest_force", "protest_intervention", "protest_violent")
                                         and r["cues"] in sent_groups):
@@ -554,11 +557,15 @@ class EventAssembler:
     # ------------------------------------------------------------- merging
     def _merge(self, items: list[tuple[Event, int, bool]]) -> list[Event]:
         merged: list[tuple[Event, bool]] = []
+        sent_of: dict[int, set[int]] = {}  # merged index -> sentences it came from
         for ev, si, fallback in items:
             target = None
             for j, (m, mfb) in enumerate(merged):
                 if m.event_type != ev.event_type:
                     continue
+                if (fallback or mfb) and si in sent_of.get(j, ()):
+                    target = j  # one sentence, one type, one side without a place: the same act
+                    break
                 if not (ev.date_start <= m.date_end + timedelta(days=1) and m.date_start <= ev.date_end + timedelta(days=1)):
                     continue
                 if not self._same_place(ev.location, m.location, fallback or mfb):
@@ -568,8 +575,10 @@ class EventAssembler:
                 target = j
                 break
             if target is None:
+                sent_of[len(merged)] = {si}
                 merged.append((ev, fallback))
                 continue
+            sent_of[target].add(si)
             m, mfb = merged[target]
             if (mfb and not fallback) or (id(m) in self._weak and id(ev) not in self._weak and mfb == fallback):
                 # the named place is better than the fallback; the act better than its toll
