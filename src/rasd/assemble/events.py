@@ -92,7 +92,8 @@ class EventAssembler:
             names = by_sent["actor"].get(si, []) + by_sent["place"].get(si, [])
             # a trigger inside a name ("هيئة تحرير الشام") is no act; one that opens it is ("غارات إسرائيلية")
             live = [t for t in trig if blocked(t, mods, self.clause) is None
-                    and not any(n.start < t.start and t.end <= n.end for n in names)]
+                    and not any(n.start < t.start and t.end <= n.end for n in names)
+                    and self._needs_ok(t, doc.sentences[si], by_sent["cue"].get(si, []))]
             if not live:
                 continue
             strong = [t for t in live if t.value.strong]
@@ -172,12 +173,6 @@ class EventAssembler:
         win = self._window(t, sent)
         groups = {c.value for c in cues if win[0] <= c.tok_start < win[1]}
         sent_groups = {c.value for c in cues}
-        if cls.get("needs"):
-            reach = cls.get("needs_after")
-            near = groups if reach is None else {c.value for c in cues
-                                                 if t.tok_end <= c.tok_start < t.tok_end + int(reach)}
-            if not (set(cls["needs"]) & near):
-                return []
         etype, sub = cls["event_type"], cls["sub_event_type"]
         civ = bool(cls.get("civilian_targeting", False))
         if cls.get("refine_scope") == "sentence":
@@ -280,6 +275,19 @@ class EventAssembler:
                         setattr(ev, k, v)
             out.append((ev, fallback))
         return out
+
+    def _needs_ok(self, t: Span, sent, cues: list[Span]) -> bool:
+        """A class that is violent only in context ("needs") has that context here."""
+        cls = self.classes[t.value.cls]
+        if not cls.get("needs"):
+            return True
+        reach = cls.get("needs_after")
+        if reach is None:
+            w0, w1 = self._window(t, sent)
+            near = {c.value for c in cues if w0 <= c.tok_start < w1}
+        else:
+            near = {c.value for c in cues if t.tok_end <= c.tok_start < t.tok_end + int(reach)}
+        return bool(set(cls["needs"]) & near)
 
     def _weak_counts(self, doc: Document, si: int, live: list[Span], by_sent) -> bool:
         """A sentence that names only a toll or a bare "attack" codes an event only
@@ -490,6 +498,10 @@ class EventAssembler:
             before = [self.cas_at.get(k) for k in range(max(sent.tok_start, i0 - 5), i0)]
             group = None
             sub = None
+            own = self.cas_at.get(i0)
+            if i1 - i0 == 1 and own in ("killed", "injured"):
+                # a dual noun is its own count: "وأوقعت قتيلين و24 جريحا"
+                after = [own] + after
             # the counted noun right after the number
             if after and after[0] in ("children", "women"):
                 sub = after[0]
@@ -523,8 +535,8 @@ class EventAssembler:
                         break
             if group is None:
                 continue
-            if "cumulative" in before:
-                continue
+            if "cumulative" in before or "cumulative" in [self.cas_at.get(k) for k in range(i1, min(sent.tok_end, i1 + 4))]:
+                continue  # a running total ("ليرتفع عدد القتلى إلى 305", "40 ألف قتيل منذ 1984")
             cat_of.append((n, group, sub))
             last_main = group
         lm = None
