@@ -217,14 +217,17 @@ class EventAssembler:
         if etype == VAC and a1 is not None and a1.inter == "civilians":
             a1, a2 = a2, a1
         protesters = [a.value for a in actors if a.value.inter == "protesters"]
-        if etype in (VAC, BATTLES) and cls["id"] in ("killing", "injuring", "shooting", "execution") and (
-                protesters or "protest_force" in sent_groups and any(
-                    tt.value.cls == "protest" for tt in by_sent["trigger"].get(si, []))):
+        protest_here = any(tt.value.cls == "protest" for tt in by_sent["trigger"].get(si, []))
+        if etype in (VAC, BATTLES) and (protesters or protest_here) and (
+                cls["id"] in ("killing", "injuring", "shooting", "execution", "clash")):
             # force used on a demonstration is coded as the protest it met (ACLED)
             etype, sub, civ = "Protests", "Excessive force against protesters", False
             state = a1 if a1 is not None and a1.inter in ("state", "militia") else None
             a1 = protesters[0] if protesters else None
             a2 = state
+        if etype == "Protests" and a1 is not None and a1.inter in ("state", "militia"):
+            # the demonstrators act; the forces that met them are the other side
+            a1, a2 = (protesters[0] if protesters else None), a1
         if etype == "Protests" and a1 is None:
             a1 = Actor("", f"Protesters ({doc.focus_country or ''})".replace(" ()", ""), "protesters")
 
@@ -390,7 +393,10 @@ class EventAssembler:
 
     @staticmethod
     def _same_side(a: Actor, b: Actor) -> bool:
-        return a.inter == b.inter and (a.country or "") == (b.country or "")
+        """Same kind of side; for state forces, the same state (an unknown country agrees)."""
+        if a.inter != b.inter:
+            return False
+        return a.inter != "state" or not (a.country and b.country) or a.country == b.country
 
     # ------------------------------------------------------------- date
     def _date(self, doc: Document, si: int, t: Span, dates: list[Span]):
@@ -624,6 +630,10 @@ class EventAssembler:
                   "children_killed", "women_killed", "children_injured", "women_injured"):
             if getattr(keep, k) is None and getattr(other, k) is not None:
                 setattr(keep, k, getattr(other, k))
+        if keep.event_type == "Protests":  # the merged protest is as forceful as its worst report
+            sev = {"Peaceful protest": 0, "Protest with intervention": 1, "Excessive force against protesters": 2}
+            if sev.get(other.sub_event_type, 0) > sev.get(keep.sub_event_type, 0):
+                keep.sub_event_type = other.sub_event_type
         if other.time_precision < keep.time_precision:
             keep.date_start, keep.date_end, keep.time_precision = other.date_start, other.date_end, other.time_precision
         keep.civilian_targeting = keep.civilian_targeting or other.civilian_targeting
