@@ -28,6 +28,8 @@ _TARGET_MARKERS = {"علي", "ضد", "مواقع", "تجمعات", "نقاط", "
                    "استهدفت", "استهدف", "استهداف", "مع", "عناصر", "صفوف", "مقاتلي", "جنود", "دوريه", "رتل",
                    "معاقل", "مناطق", "مسلحي", "عنصرا", "قتلي", "مقتل", "قتل", "صالح", "حساب", "امام", "مواجهه",
                    "اسر", "اعتقال", "اعتقل", "اعتقلت", "مواقعها", "مواقعه", "تحصينات", "معسكر", "قاعده"}
+_LAM_HEADS = {"قوات", "ميليشيات", "مليشيات", "ميليشيا", "عناصر", "مواقع", "جماعه", "تنظيم", "حركه", "فصايل", "مسلحي",
+              "مقاتلي", "تجمعات", "معاقل"}
 _FORCEFUL_PROTEST = ("Excessive force against protesters", "Protest with intervention")
 # words naming the kind of place: "في قضاء المقدادية وناحية كنعان"
 _PLACE_TYPES = {"ناحيه", "قضاء", "بلده", "بلدات", "قريه", "قري", "مدينه", "حي", "احياء", "منطقه", "مخيم", "مديريه",
@@ -357,7 +359,9 @@ class EventAssembler:
                 continue
             prev = {st for k in range(max(0, a.tok_start - 2), a.tok_start) for st, _ in analyses(toks[k].text)}
             first = toks[a.tok_start].text
-            is_target = bool(prev & _TARGET_MARKERS) or first.startswith(("علي", "ضد")) \
+            # "للعناصر الإرهابية", "لقوات النظام": the preposition ل marks an object
+            lam = first.startswith("لل") or (first.startswith("ل") and first[1:] in _LAM_HEADS)
+            is_target = bool(prev & _TARGET_MARKERS) or first.startswith(("علي", "ضد")) or lam \
                 or a.value.inter == "civilians"  # civilians are victims, never the ones who act
             if a.tok_start >= t.tok_end and prev & _AGENT_MARKERS and a.value.inter != "civilians":
                 is_target = False
