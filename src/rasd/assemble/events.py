@@ -35,7 +35,8 @@ _FORCEFUL_PROTEST = ("Excessive force against protesters", "Protest with interve
 _PLACE_TYPES = {"ناحيه", "قضاء", "بلده", "بلدات", "قريه", "قري", "مدينه", "حي", "احياء", "منطقه", "مخيم", "مديريه",
                 "محافظه", "بلدتي", "مدينتي", "قريتي", "مناطق", "مركز", "جبل", "سهل", "وادي", "معسكر", "مطار"}
 # tokens between a trigger and a following actor that make it the agent
-_AGENT_MARKERS = {"قبل", "بواسطه", "شنها", "نفذها", "شنتها", "نفذتها", "طائرات", "طيران", "مروحيات"}
+_AGENT_MARKERS = {"قبل", "بواسطه", "شنها", "نفذها", "شنتها", "نفذتها", "طائرات", "طيران", "مروحيات", "نفذته", "شنته",
+                  "ارتكبها", "ارتكبته", "تبنته", "تبناها", "تبنت", "تبني", "اطلقها", "اطلقته"}
 
 
 def _km(a: Place, b: Place) -> float | None:
@@ -195,6 +196,10 @@ class EventAssembler:
                 and not (groups & {"drone"}):
             # warplanes and helicopters are flown by states: a non-state side named here is the target
             a2, a1 = (a1 if a2 is None else a2), None
+        if a1 is None and sub in ("Remote explosive/landmine/IED", "Suicide bomb", "Grenade"):
+            # a bomb nobody claimed is the act of an unidentified armed group (ACLED)
+            cc = doc.focus_country
+            a1 = Actor("", f"Unidentified Armed Group ({cc})" if cc else "Unidentified Armed Group", "external")
         if a1 is None and etype == EXPLOSIONS:
             # an unattributed strike: the article's last attributed strike, else its main armed state
             a1 = last_actor1.get(sub) or last_actor1.get(etype) or self._main_state(doc)
@@ -363,6 +368,11 @@ class EventAssembler:
             lam = first.startswith("لل") or (first.startswith("ل") and first[1:] in _LAM_HEADS)
             is_target = bool(prev & _TARGET_MARKERS) or first.startswith(("علي", "ضد")) or lam \
                 or a.value.inter == "civilians"  # civilians are victims, never the ones who act
+            # victims: "اثنين من عناصر قوات الصحوة قُتلا", "مقتل 3 من عناصر الشرطة"
+            near_toll = {self.cas_at.get(k) for k in range(a.tok_end, min(len(toks), a.tok_end + 2))} | \
+                {self.cas_at.get(k) for k in range(max(0, a.tok_start - 3), a.tok_start)}
+            if near_toll & {"killed", "injured"}:
+                is_target = True
             if a.tok_start >= t.tok_end and prev & _AGENT_MARKERS and a.value.inter != "civilians":
                 is_target = False
             dist = a.tok_start - t.tok_end if a.tok_start >= t.tok_end else t.tok_start - a.tok_end
