@@ -366,6 +366,8 @@ class EventAssembler:
             first = toks[a.tok_start].text
             # "للعناصر الإرهابية", "لقوات النظام": the preposition ل marks an object
             lam = first.startswith("لل") or (first.startswith("ل") and first[1:] in _LAM_HEADS)
+            if lam and 0 <= a.tok_start - t.tok_end <= 2:
+                lam = False  # right after the act, ل names its author: "قصف جوي مكثف لقوات النظام"
             is_target = bool(prev & _TARGET_MARKERS) or first.startswith(("علي", "ضد")) or lam \
                 or a.value.inter == "civilians"  # civilians are victims, never the ones who act
             # victims: "اثنين من عناصر قوات الصحوة قُتلا", "مقتل 3 من عناصر الشرطة"

@@ -1,0 +1,110 @@
+"""Event assembly on real sentences (ANT corpus 2018, Al Arabiya / France24 / Sky News
+Arabia, article ids beside each quote): the codebook's rules end to end."""
+from datetime import date
+
+import pytest
+
+from rasd.pipeline import Pipeline
+
+
+@pytest.fixture(scope="module")
+def pipe() -> Pipeline:
+    return Pipeline()
+
+
+def events(pipe, text, published):
+    return pipe(text, published=published).events
+
+
+def test_casualties_with_breakdown(pipe):
+    # ant-AL-internationalNews-341-20180304
+    text = ("وكان تقرير حقوقي كشف عن مقتل 21 مدنيا، بينهم 5 أطفال و4 نساء، في قصف ميليشيا الحوثي "
+            "الانقلابية على أحياء مدينة تعز السكنية، خلال شهر يناير/كانون الثاني الماضي، وإصابة 72 آخرين "
+            "بينهم 18 طفلاً و10 نساء، بينهم حالات خطرة.")
+    [e] = events(pipe, text, "2018-03-04")
+    assert (e.event_type, e.sub_event_type) == ("Explosions/Remote violence", "Shelling/artillery/missile attack")
+    assert (e.fatalities, e.children_killed, e.women_killed) == (21, 5, 4)
+    assert (e.injuries, e.children_injured, e.women_injured) == (72, 18, 10)
+    assert e.actor1.inter == "rebel" and e.civilian_targeting
+    assert e.location.country == "YE" and "تعز" in e.location.name
+    # "خلال شهر يناير/كانون الثاني الماضي": the whole month, precision 3
+    assert (e.date_start, e.date_end, e.time_precision) == (date(2018, 1, 1), date(2018, 1, 31), 3)
+
+
+def test_air_strike_with_qualified_count_and_source(pipe):
+    # ant-FR-internationalNews-579-20180406
+    text = ("أفاد المرصد السوري لحقوق الإنسان بمقتل 27 مدنيا على الأقل، بينهم 5 أطفال في قصف جوي مكثف "
+            "لقوات النظام السوري على مدينة دوما.")
+    [e] = events(pipe, text, "2018-04-06")
+    assert e.sub_event_type == "Air/drone strike"
+    assert e.fatalities == 27 and e.children_killed == 5
+    assert e.actor1.inter == "state" and e.actor1.country == "SYR"
+    assert e.location.name.endswith("دوما") and e.location.admin1_code == "SY-RD"
+    assert e.reported_by == ["المرصد السوري لحقوق الإنسان"]
+    assert e.date_start == date(2018, 4, 6) and e.time_precision == 2  # no time given: published, week
+
+
+def test_evidence_and_field_spans_point_into_the_original(pipe):
+    text = ("أفاد المرصد السوري لحقوق الإنسان بمقتل 27 مدنيا على الأقل، بينهم 5 أطفال في قصـ.ف جوي مكثف "
+            "لقوات النظام السوري على مدينة دوما.")
+    [e] = events(pipe, text, "2018-04-06")
+    s, t = e.evidence_span
+    assert text[s:t] == e.evidence
+    s, t = e.spans["trigger"]
+    assert text[s:t] == "قصـ.ف جوي"
+    s, t = e.spans["fatalities"]
+    assert "27" in text[s:t]
+
+
+def test_denial_is_not_an_event(pipe):
+    # ant-SK-middleEast-782-20180404
+    assert events(pipe, "ونفى الرئيس السوري بشار الأسد إصدار أمر بالهجوم على دوما.", "2018-04-04") == []
+
+
+def test_accident_is_not_political_violence(pipe):
+    # ant-AL-internationalNews-1815-20180630 (fireworks factory)
+    text = ("قتل فلسطينيان وأصيب ستة آخرون بجروح في قطاع غزة السبت في انفجار عرضي وقع في مصنع للألعاب "
+            "النارية أدى إلى اندلاع حريق، بحسب ما أفاد مصدران طبي وأمني.")
+    evs = events(pipe, text, "2018-06-30")
+    assert all(e.event_type != "Violence against civilians" for e in evs)
+
+
+def test_no_place_takes_the_governorate_with_precision_3(pipe):
+    # the seed's style: an act with sides and a toll but no named place, in an article about Idlib
+    text = ("قصفت قوات الأسد بلدة كفرنبل في ريف إدلب الجنوبي أمس. كما كثفت فصائل الفتح المبين مؤخراً من "
+            "قصـ.فها لمواقع وتجمعات وآليات قوات الأسد موقعة عشرات العناصر قتـ.لى وجـ.رحى.")
+    evs = events(pipe, text, "2019-12-27")
+    fallback = [e for e in evs if e.actor1 and e.actor1.inter == "rebel"]
+    assert fallback and fallback[0].location.geo_precision == 3
+    assert fallback[0].location.admin1_code == "SY-ID"
+    assert fallback[0].fatalities is None and fallback[0].fatalities_text == "عشرات"
+
+
+def test_same_act_twice_is_one_event(pipe):
+    text = ("قصفت الطائرات الحربية الروسية مدينة سراقب في ريف إدلب الشرقي اليوم الجمعة. "
+            "وقال الدفاع المدني إن الغارات الروسية على سراقب أدت إلى مقتل خمسة مدنيين.")
+    evs = events(pipe, text, "2019-12-27")
+    strikes = [e for e in evs if e.sub_event_type == "Air/drone strike"]
+    assert len(strikes) == 1 and strikes[0].fatalities == 5
+
+
+def test_two_places_in_one_statement_are_two_events(pipe):
+    # ant-FR-internationalNews-364 style: "القصف في حرستا وعربين"; shared toll stays on neither
+    text = "وقال ناشطون إن القصف المدفعي لقوات النظام استهدف حرستا وعربين في الغوطة الشرقية وأسفر عن مقتل ثمانية مدنيين."
+    evs = events(pipe, text, "2018-03-11")
+    names = sorted(e.location.name for e in evs)
+    assert names == ["حرستا", "عربين"]
+    assert all(e.fatalities is None for e in evs)
+
+
+def test_history_is_not_coded(pipe):
+    # an act dated years before publication (background)
+    text = "وكانت قوات النظام قد قصفت مدينة حماة في شباط/فبراير 1982 وقتلت الآلاف."
+    assert events(pipe, text, "2018-02-02") == []
+
+
+def test_capture_by_state_and_by_rebels(pipe):
+    gov = events(pipe, "وسيطرت قوات النظام السوري على بلدة حرستا في الغوطة الشرقية يوم السبت.", "2018-03-25")
+    assert [e.sub_event_type for e in gov] == ["Government regains territory"]
+    reb = events(pipe, "وسيطرت هيئة تحرير الشام على مدينة سراقب في ريف إدلب يوم السبت.", "2018-03-25")
+    assert [e.sub_event_type for e in reb] == ["Non-state actor overtakes territory"]
