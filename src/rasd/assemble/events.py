@@ -250,7 +250,8 @@ class EventAssembler:
         src_ends = {s_.tok_end for s_ in srcs}
         places_here = [p for p in by_sent["place"].get(si, [])
                        if not any(n.start <= p.start and p.end <= n.end for n in names)
-                       and not (p.tok_start - 1 in src_ends and doc.tokens[p.tok_start - 1].text == "في")]
+                       and not (p.tok_start - 1 in src_ends and doc.tokens[p.tok_start - 1].text == "في")
+                       and not self._headquarters(doc, p)]
         others = [o for o in chosen if o is not t and o.value.cls != t.value.cls]
         places, fallback = self._places(doc, si, t, places_here, others)
         if not places:
@@ -285,6 +286,14 @@ class EventAssembler:
                         setattr(ev, k, v)
             out.append((ev, fallback))
         return out
+
+    @staticmethod
+    def _headquarters(doc: Document, p: Span) -> bool:
+        """"المرصد الذي مقره في بريطانيا": where a source or group is based is no event's place."""
+        toks = doc.tokens
+        prev = [toks[k].text for k in range(max(0, p.tok_start - 2), p.tok_start)]
+        return len(prev) == 2 and prev[1] in ("في", "ب") and prev[0].removeprefix("و") in (
+            "مقره", "مقرها", "ومقره", "مقرهم", "تتخذ", "يتخذ", "ومقرها")
 
     def _needs_ok(self, t: Span, sent, cues: list[Span]) -> bool:
         """A class that is violent only in context ("needs") has that context here."""

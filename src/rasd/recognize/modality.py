@@ -19,6 +19,7 @@ class Modality:
     reach: int            # tokens after the cue it covers (same clause)
     sentence: bool = False
     weak_only: bool = False  # blocks only toll-only triggers (killing, injuring)
+    cross_clause: bool = False  # its scope runs over commas (a denial's object often follows one)
 
 
 class ModalityRecognizer:
@@ -28,7 +29,7 @@ class ModalityRecognizer:
         self.matcher = PhraseMatcher()
         for kind, spec in data.items():
             mod = Modality(kind, int(spec.get("reach", 0)), spec.get("scope") == "sentence",
-                           bool(spec.get("weak_only", False)))
+                           bool(spec.get("weak_only", False)), bool(spec.get("cross_clause", False)))
             # pronoun suffixes allowed: "استعداداتهم", "تهديداته"
             self.matcher.add_all(spec["names"], mod)
             for ex in spec.get("except", ()):
@@ -66,6 +67,6 @@ def blocked(trigger: Span, cues: list[Span], clause_of: list[int]) -> str | None
             continue
         if mod.sentence:
             return mod.kind
-        if c.tok_end <= t and t - c.tok_end < mod.reach and clause_of[c.tok_end - 1] == clause_of[t]:
+        if c.tok_end <= t and t - c.tok_end < mod.reach and (mod.cross_clause or clause_of[c.tok_end - 1] == clause_of[t]):
             return mod.kind
     return None
