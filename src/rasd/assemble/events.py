@@ -100,6 +100,11 @@ class EventAssembler:
             if not live:
                 continue
             strong = [t for t in live if t.value.strong]
+            weapons = [t for t in live if t.value.cls == "bombard" and not t.value.strong]
+            if len({self._form(doc, t) for t in weapons} & {"weapon", "aim"}) == 2:
+                # a weapon and its aim named together ("استخدمت ... 30 صاروخاً ... استهدفت مدرعات"):
+                # the fire is reported as an act (codebook: missiles at positions -> Shelling)
+                strong.append(next(t for t in weapons if self._form(doc, t) == "aim"))
             if any(t.value.cls == "territory" for t in strong):
                 # the fighting of a capture is part of it: "سيطرت على ... خلال معارك محتدمة"
                 strong = [t for t in strong if t.value.cls != "clash"]
@@ -286,6 +291,12 @@ class EventAssembler:
                         setattr(ev, k, v)
             out.append((ev, fallback))
         return out
+
+    @staticmethod
+    def _form(doc: Document, t: Span) -> str:
+        """Whether a weak bombardment word names the weapon or the aiming."""
+        w = doc.norm.text[doc.tokens[t.tok_start].start:doc.tokens[t.tok_end - 1].end]
+        return "aim" if "ستهدف" in w else "weapon"
 
     @staticmethod
     def _headquarters(doc: Document, p: Span) -> bool:
