@@ -65,3 +65,17 @@ def test_folded_ta_marbuta_is_not_a_pronoun_suffix():
     m.add("سيطر", "captured")
     assert _match(m, "ومع استمرار القصف على مناطق سيطرة المعارضة") == []
     assert _match(m, "وكانت قوات الأسد قد سيطر على القرية") == [("سيطر", "captured")]
+
+
+def test_real_ha_is_a_pronoun_suffix_but_folded_ta_marbuta_is_not():
+    from datetime import date
+    from rasd.document import Document
+    from rasd.pipeline import segment
+    m = PhraseMatcher()
+    m.add("اعتراض", "intercept")
+    m.add("سيطر", "captured")
+    # SPA via ANT corpus (2018-04-16): "وقد تمكنت قوات الدفاع الجوي الملكي السعودي من اعتراضه"
+    d = Document(text="وقد تمكنت قوات الدفاع الجوي الملكي السعودي من اعتراضه، ومناطق سيطرة المعارضة", published=date(2018, 4, 16))
+    segment(d)
+    found = [(d.text[slice(*d.orig_span(x.start, x.end))], x.payloads[0]) for x in m.find(d.tokens)]
+    assert found == [("اعتراضه", "intercept")]

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import Any, Iterable
 
 from .normalize import fold_key
-from .segment import Token, analyses, key_of, suffix_stems
+from .segment import Token, analyses, ha_stems, key_of, suffix_stems
 
 
 @dataclass(slots=True)
@@ -24,6 +24,10 @@ class Match:
     end: int
     payloads: list[Any]
     suffixed: bool = False
+
+
+def _sfx(tok: Token, stem: str) -> tuple[str, ...]:
+    return suffix_stems(stem) + ha_stems(stem) if tok.ha else suffix_stems(stem)
 
 
 class TokenIndex:
@@ -112,7 +116,7 @@ class PhraseMatcher:
                     # suffix on the last token
                     if best is None or j + 1 > best.tok_end:
                         last = key[-1]
-                        for s in suffix_stems(last):
+                        for s in _sfx(tokens[j], last):
                             k2 = key[:-1] + (s,)
                             if k2 in entries and k2 not in self._no_suffix:
                                 best = Match(i, j + 1, tokens[i].start + ncl, tokens[j].end, entries[k2], True)
@@ -131,7 +135,7 @@ class PhraseMatcher:
                     if ext is None:
                         # maybe the last token matches only with a suffix
                         for st, _ in nxt:
-                            for s in suffix_stems(st):
+                            for s in _sfx(tokens[j], st):
                                 k2 = key + (s,)
                                 if k2 in entries and k2 not in self._no_suffix and (
                                         best is None or j + 1 > best.tok_end):

@@ -22,6 +22,7 @@ class Token:
     sent: int = 0
     stems: frozenset = frozenset()   # clitic analyses (see `analyses`), for fast lexicon pre-checks
     sstems: frozenset = frozenset()  # the same without a pronoun suffix
+    ha: bool = False                 # the original word ends in a real ه (a possible "his/its" suffix), not ة
 
 
 @dataclass(slots=True)
@@ -135,6 +136,15 @@ def analyses(tok: str) -> tuple[tuple[str, int], ...]:
 
 
 @lru_cache(maxsize=100_000)
+def ha_stems(stem: str) -> tuple[str, ...]:
+    """Stems without a final ه pronoun ("اعتراضه" -> "اعتراض"); only for words whose
+    original spelling ends in ه, since folding writes ة as ه too (see Token.ha)."""
+    if stem.endswith("ه") and len(stem) >= 4:
+        base = stem[:-1]
+        return (base, base[:-1] + "ه") if base.endswith("ت") else (base,)
+    return ()
+
+
 def suffix_stems(stem: str) -> tuple[str, ...]:
     """Stems with a pronoun suffix removed (``قصفها`` -> ``قصف``, ``قذيفته`` -> ``قذيفه``)."""
     out = []
