@@ -28,6 +28,8 @@ _TARGET_MARKERS = {"علي", "ضد", "مواقع", "تجمعات", "نقاط", "
                    "استهدفت", "استهدف", "استهداف", "مع", "عناصر", "صفوف", "مقاتلي", "جنود", "دوريه", "رتل",
                    "معاقل", "مناطق", "مسلحي", "عنصرا", "قتلي", "مقتل", "قتل", "صالح", "حساب", "امام", "مواجهه",
                    "اسر", "اعتقال", "اعتقل", "اعتقلت", "مواقعها", "مواقعه", "تحصينات", "معسكر", "قاعده"}
+_SUPPORT_MARKERS = {"اسناد", "باسناد", "دعم", "بدعم", "مسانده", "بمسانده", "بمشاركه", "مشاركه", "بغطاء", "غطاء",
+                    "مدعومه", "مدعوم", "المدعومه", "المدعوم", "الموالیه", "حليفه", "حلفاء"}
 _LAM_HEADS = {"قوات", "ميليشيات", "مليشيات", "ميليشيا", "عناصر", "مواقع", "جماعه", "تنظيم", "حركه", "فصايل", "مسلحي",
               "مقاتلي", "تجمعات", "معاقل"}
 _FORCEFUL_PROTEST = ("Excessive force against protesters", "Protest with intervention")
@@ -256,7 +258,8 @@ class EventAssembler:
         places_here = [p for p in by_sent["place"].get(si, [])
                        if not any(n.start <= p.start and p.end <= n.end for n in names)
                        and not (p.tok_start - 1 in src_ends and doc.tokens[p.tok_start - 1].text == "في")
-                       and not self._headquarters(doc, p)]
+                       and not self._headquarters(doc, p)
+                       and not self._backer(doc, p)]
         others = [o for o in chosen if o is not t and o.value.cls != t.value.cls]
         places, fallback = self._places(doc, si, t, places_here, others)
         if not places:
@@ -299,6 +302,16 @@ class EventAssembler:
         return "aim" if "ستهدف" in w else "weapon"
 
     @staticmethod
+    def _backer(doc: Document, p: Span) -> bool:
+        """"الميليشيا الحوثية المدعومة من إيران": a backer named as a country is no place."""
+        toks = doc.tokens
+        if p.tok_start < 2 or toks[p.tok_start - 1].text not in ("من", "ل"):
+            return False
+        w = toks[p.tok_start - 2].text
+        return any(w.endswith(x) for x in ("مدعومه", "مدعوم", "مدعومين", "مدعومون", "الموالي", "الموالين",
+                                            "الموالية", "التابعه", "التابع", "حليف", "حليفه"))
+
+    @staticmethod
     def _headquarters(doc: Document, p: Span) -> bool:
         """"المرصد الذي مقره في بريطانيا": where a source or group is based is no event's place."""
         toks = doc.tokens
@@ -312,7 +325,7 @@ class EventAssembler:
         if not cls.get("needs"):
             return True
         reach = cls.get("needs_after")
-        if reach is None:
+        if reach is None or t.value.suffixed:  # "اعتراضه": the object named earlier in the sentence
             w0, w1 = self._window(t, sent)
             near = {c.value for c in cues if w0 <= c.tok_start < w1}
         else:
@@ -395,12 +408,17 @@ class EventAssembler:
                 {self.cas_at.get(k) for k in range(max(0, a.tok_start - 3), a.tok_start)}
             if near_toll & {"killed", "injured"}:
                 is_target = True
-            if a.tok_start >= t.tok_end and prev & _AGENT_MARKERS and a.value.inter != "civilians":
+            explicit = a.tok_start >= t.tok_end and prev & _AGENT_MARKERS and a.value.inter != "civilians"
+            if explicit:
                 is_target = False
+            if prev & _SUPPORT_MARKERS:
+                continue  # "بإسناد من طيران التحالف": a supporting side is neither author nor target
             dist = a.tok_start - t.tok_end if a.tok_start >= t.tok_end else t.tok_start - a.tok_end
             same_clause = self.clause[a.tok_start] == self.clause[t.tok_start]
             # Arabic is verb-first: an actor right after the trigger is its subject
             score = dist + (0 if same_clause else 20) + (0 if a.tok_start >= t.tok_end and dist <= 3 else 2)
+            if explicit:
+                score -= 10  # "إطلاق صاروخ ... من قبل الميليشيا الحوثية"
             (targets if is_target else agents).append((score, a))
         # "ميليشيات الحوثي وقوات صالح": a side joined by و to the one before it ranks with it
         ranked = sorted(agents, key=lambda x: x[1].tok_start)

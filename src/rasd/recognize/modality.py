@@ -47,7 +47,8 @@ class ModalityRecognizer:
         toks = doc.tokens
         for m in self.imperfect.find(toks):
             nxt = toks[m.tok_end].text if m.tok_end < len(toks) else ""
-            if len(nxt) >= 3 and nxt[0] in "يتن":
+            # an imperfect verb: يفعل / نفعل / تفعل (not a past تفعّلت like "تمكنت")
+            if len(nxt) >= 3 and (nxt[0] in "ين" or (nxt[0] == "ت" and not nxt.endswith("ت"))):
                 doc.add_span("modality", m.start, m.end, "MODALITY", m.payloads[0], m.tok_start, m.tok_end)
         # a question mark ends the sentence: everything in it is asked, not told
         text = doc.norm.text

@@ -18,6 +18,7 @@ from ..text.segment import key_of
 class TriggerHit:
     cls: str          # trigger class id (knowledge/triggers.yaml)
     strong: bool      # names the act itself (vs. only its toll or its weapon)
+    suffixed: bool = False  # carries an object pronoun ("اعتراضه": intercepting it)
 
 
 class TriggerRecognizer:
@@ -39,6 +40,8 @@ class TriggerRecognizer:
         for m in self.triggers.find(toks):
             # one phrase may name several classes (rare); keep them all
             for hit in dict.fromkeys(m.payloads):
+                if m.suffixed:
+                    hit = TriggerHit(hit.cls, hit.strong, True)
                 doc.add_span("trigger", m.start, m.end, "TRIGGER", hit, m.tok_start, m.tok_end)
         for m in self.cues.find(toks, longest_only=False):
             for group in dict.fromkeys(m.payloads):

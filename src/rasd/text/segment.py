@@ -167,12 +167,12 @@ def key_of(folded_phrase: str) -> tuple[str, ...]:
     return tuple(key)
 
 
-_CLAUSE_BREAK = set("،,؛;:()[]")
+_CLAUSE_BREAK = set("،,؛;:")
 
 
 def clause_ids(text: str, tokens: list[Token]) -> list[int]:
-    """A clause number per token: a new clause starts after ، , ؛ ; : or brackets,
-    and at every sentence."""
+    """A clause number per token: a new clause starts after ، , ؛ ; : and at every
+    sentence (brackets hold a gloss of their clause: "(شمال محافظة عمران)")."""
     out: list[int] = []
     cid = 0
     prev: Token | None = None
