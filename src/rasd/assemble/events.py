@@ -30,6 +30,7 @@ _TARGET_MARKERS = {"علي", "ضد", "مواقع", "تجمعات", "نقاط", "
                    "اسر", "اعتقال", "اعتقل", "اعتقلت", "مواقعها", "مواقعه", "تحصينات", "معسكر", "قاعده"}
 _SUPPORT_MARKERS = {"اسناد", "باسناد", "دعم", "بدعم", "مسانده", "بمسانده", "بمشاركه", "مشاركه", "بغطاء", "غطاء",
                     "مدعومه", "مدعوم", "المدعومه", "المدعوم", "الموالیه", "حليفه", "حلفاء"}
+_HOME_INSTITUTIONS = ("السلطات", "الشرطة", "وزارة", "الأمن الداخلي", "الداخلية")
 _LAM_HEADS = {"قوات", "ميليشيات", "مليشيات", "ميليشيا", "عناصر", "مواقع", "جماعه", "تنظيم", "حركه", "فصايل", "مسلحي",
               "مقاتلي", "تجمعات", "معاقل"}
 _FORCEFUL_PROTEST = ("Excessive force against protesters", "Protest with intervention")
@@ -57,6 +58,7 @@ class EventAssembler:
         self.cas = PhraseMatcher()
         for group in ("killed", "injured", "cumulative", "breakdown", "children", "women", "victims"):
             self.cas.add_all(cas[group], group, allow_suffix=False)
+        self.iso2_of = {v["iso3"]: k for k, v in load("actors.yaml")["countries"].items() if v.get("iso3")}
         self.singular = PhraseMatcher()
         self.singular.add_all(cas["singular"], "singular", allow_suffix=False)
 
@@ -263,6 +265,11 @@ class EventAssembler:
         others = [o for o in chosen if o is not t and o.value.cls != t.value.cls]
         places, fallback = self._places(doc, si, t, places_here, others)
         if not places:
+            return []
+        if fallback and any(a.value.inter == "state" and self.iso2_of.get(a.value.country or "") not in (
+                None, doc.focus_country) and any(w in a.value.name for w in _HOME_INSTITUTIONS) for a in actors):
+            # "أعلنت السلطات الكندية مقتل 4 أشخاص": a state's home institutions speak of their own
+            # country, not of the governorate the article is about (foreign armies do operate there)
             return []
         if fallback:
             # with no place named, only a well-supported statement is an event: two of
