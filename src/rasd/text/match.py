@@ -30,37 +30,6 @@ def _sfx(tok: Token, stem: str) -> tuple[str, ...]:
     return suffix_stems(stem) + ha_stems(stem) if tok.ha else suffix_stems(stem)
 
 
-class TokenIndex:
-    """Where each stem occurs in a token list: lets a lexicon visit only the tokens
-    that can start one of its entries (a set intersection instead of a scan)."""
-
-    __slots__ = ("tokens", "stems", "sstems")
-
-    def __init__(self, tokens: list[Token]) -> None:
-        self.tokens = tokens
-        stems: dict[str, list[int]] = {}
-        sstems: dict[str, list[int]] = {}
-        for i, t in enumerate(tokens):
-            for st in t.stems:
-                stems.setdefault(st, []).append(i)
-            for st in t.sstems:
-                sstems.setdefault(st, []).append(i)
-        self.stems, self.sstems = stems, sstems
-
-
-_LAST: list[TokenIndex] = []
-
-
-def token_index(tokens: list[Token]) -> TokenIndex:
-    """The index of ``tokens``, built once per token list (the pipeline runs one
-    document at a time, so the last one is kept)."""
-    if _LAST and _LAST[0].tokens is tokens and len(tokens) == len(_LAST[0].tokens):
-        return _LAST[0]
-    idx = TokenIndex(tokens)
-    _LAST[:] = [idx]
-    return idx
-
-
 class PhraseMatcher:
     """Longest-match lookup of phrases over a token list."""
 
@@ -69,6 +38,7 @@ class PhraseMatcher:
         self._no_suffix: set[tuple[str, ...]] = set()
         self._prefixes: set[tuple[str, ...]] = set()
         self._firsts: set[str] = set()   # first tokens of all keys: a token sharing none starts nothing
+        self._starts: dict[str, bool] = {}  # word -> whether it can start an entry (memo, across documents)
         self.max_len = 0
 
     def add(self, phrase: str, payload: Any, allow_suffix: bool = True) -> None:
@@ -97,14 +67,16 @@ class PhraseMatcher:
         hi = len(tokens) if hi is None else hi
         entries, prefixes = self._entries, self._prefixes
         found: list[Match] = []
-        idx = token_index(tokens)
-        starts: set[int] = set()
-        for st in self._firsts & idx.stems.keys():
-            starts.update(idx.stems[st])
-        for st in self._firsts & idx.sstems.keys():
-            starts.update(idx.sstems[st])
-        for i in sorted(starts):
-            if i < lo or i >= hi:
+        firsts, memo = self._firsts, self._starts
+        if len(memo) > 300_000:
+            memo.clear()
+        for i in range(lo, hi):
+            tk = tokens[i]
+            word = tk.text + "\0" if tk.ha else tk.text
+            can = memo.get(word)
+            if can is None:
+                can = memo[word] = not (firsts.isdisjoint(tk.stems) and firsts.isdisjoint(tk.sstems))
+            if not can:
                 continue
             best: Match | None = None
             for stem, ncl in analyses(tokens[i].text):

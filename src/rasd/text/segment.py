@@ -135,7 +135,6 @@ def analyses(tok: str) -> tuple[tuple[str, int], ...]:
     return tuple(out.items())
 
 
-@lru_cache(maxsize=100_000)
 def ha_stems(stem: str) -> tuple[str, ...]:
     """Stems without a final ه pronoun ("اعتراضه" -> "اعتراض"); only for words whose
     original spelling ends in ه, since folding writes ة as ه too (see Token.ha)."""
@@ -145,6 +144,7 @@ def ha_stems(stem: str) -> tuple[str, ...]:
     return ()
 
 
+@lru_cache(maxsize=100_000)
 def suffix_stems(stem: str) -> tuple[str, ...]:
     """Stems with a pronoun suffix removed (``قصفها`` -> ``قصف``, ``قذيفته`` -> ``قذيفه``)."""
     out = []
