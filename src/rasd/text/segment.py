@@ -167,18 +167,27 @@ def key_of(folded_phrase: str) -> tuple[str, ...]:
     return tuple(key)
 
 
-_CLAUSE_BREAK = set("،,؛;:")
+_CLAUSE_BREAK = re.compile(r"[،,؛;:]")
 
 
 def clause_ids(text: str, tokens: list[Token]) -> list[int]:
     """A clause number per token: a new clause starts after ، , ؛ ; : and at every
     sentence (brackets hold a gloss of their clause: "(شمال محافظة عمران)")."""
+    breaks = [m.start() for m in _CLAUSE_BREAK.finditer(text)]
     out: list[int] = []
     cid = 0
+    k = 0  # next break position not yet passed
+    nb = len(breaks)
     prev: Token | None = None
     for t in tokens:
-        if prev is not None and (t.sent != prev.sent or any(c in _CLAUSE_BREAK for c in text[prev.end:t.start])):
-            cid += 1
+        if prev is not None:
+            crossed = False
+            while k < nb and breaks[k] < t.start:
+                if breaks[k] >= prev.end:
+                    crossed = True
+                k += 1
+            if crossed or t.sent != prev.sent:
+                cid += 1
         out.append(cid)
         prev = t
     return out
