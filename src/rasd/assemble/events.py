@@ -17,6 +17,7 @@ from ..recognize.modality import blocked
 from ..recognize.sources import chain
 from ..resources import load
 from ..text.match import PhraseMatcher
+from ..text.normalize import fold_key
 from ..text.segment import analyses, clause_ids
 
 BATTLES = "Battles"
@@ -103,7 +104,10 @@ class EventAssembler:
                     and self._needs_ok(t, doc.sentences[si], by_sent["cue"].get(si, []))]
             if not live:
                 continue
+            live = [t for t in live if t.value.cls != "non_event"]
             strong = [t for t in live if t.value.strong]
+            violent = {self.classes[t.value.cls]["event_type"] for t in strong}
+            strong = [t for t in strong if not self._subsumed(doc, t, violent)]
             weapons = [t for t in live if t.value.cls == "bombard" and not t.value.strong]
             if len({self._form(doc, t) for t in weapons} & {"weapon", "aim"}) == 2:
                 # a weapon and its aim named together ("استخدمت ... 30 صاروخاً ... استهدفت مدرعات"):
@@ -115,7 +119,8 @@ class EventAssembler:
             if strong:
                 chosen = strong
             elif self._weak_counts(doc, si, live, by_sent):
-                chosen = live[:1]
+                # a weak word that names the means ("بتفجير عبوة") says more than the toll ("قتلا")
+                chosen = [min(live, key=lambda t: t.value.cls in ("killing", "injuring"))]
             else:
                 continue
             # one event per trigger class per clause: "القصف والغارات" in one clause is one act
@@ -302,6 +307,17 @@ class EventAssembler:
             out.append((ev, fallback))
         return out
 
+    def _subsumed(self, doc: Document, t: Span, types: set[str]) -> bool:
+        """Destruction an attack of the same sentence caused is part of that attack."""
+        cls = self.classes[t.value.cls]
+        if not (set(cls.get("not_with", ())) & types):
+            return False
+        forms = cls.get("not_with_forms")
+        if not forms:
+            return True
+        w = doc.norm.text[doc.tokens[t.tok_start].start:doc.tokens[t.tok_end - 1].end]
+        return any(w.endswith(fold_key(f)) for f in forms)
+
     @staticmethod
     def _form(doc: Document, t: Span) -> str:
         """Whether a weak bombardment word names the weapon or the aiming."""
@@ -346,9 +362,7 @@ class EventAssembler:
         t = live[0]
         if self._counts(doc, si, t, by_sent["number"].get(si, [])):
             return True
-        win = self._window(t, doc.sentences[si])
-        places = [p for p in by_sent["place"].get(si, []) if p.value.kind not in ("dateline", "country")
-                  and win[0] <= p.tok_start < win[1]]
+        places = [p for p in by_sent["place"].get(si, []) if p.value.kind not in ("dateline", "country")]
         return bool(places) and bool(by_sent["date"].get(si))
 
     def _window(self, t: Span, sent) -> tuple[int, int]:
@@ -562,7 +576,9 @@ class EventAssembler:
             q: Quantity = n.value
             i0, i1 = n.tok_start, n.tok_end
             after = [self.cas_at.get(k) for k in range(i1, min(sent.tok_end, i1 + 3))]
-            before = [self.cas_at.get(k) for k in range(max(sent.tok_start, i0 - 5), i0)]
+            prev_num = max((m.tok_end for m in numbers if m.tok_end <= i0), default=sent.tok_start)
+            # verb first, object late: "قتلت عبوة ناسفة زرعتها ميليشيا الحوثي، الثلاثاء، ثلاثة مدنيين"
+            before = [self.cas_at.get(k) for k in range(max(sent.tok_start, prev_num, i0 - 10), i0)]
             group = None
             sub = None
             own = self.cas_at.get(i0)
@@ -577,7 +593,8 @@ class EventAssembler:
                     sub = sub or None
             if after and after[0] in ("killed", "injured"):
                 group = after[0]
-            if "breakdown" in before[-3:] and sub:
+            chained = bool(cat_of) and cat_of[-1][1] == "breakdown" and i0 - cat_of[-1][0].tok_end <= 2
+            if sub and ("breakdown" in before[-3:] or chained):  # "بينهم 5 أطفال و4 نساء"
                 cat_of.append((n, "breakdown", sub))
                 continue
             if group is None:
