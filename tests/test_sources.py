@@ -36,3 +36,15 @@ def test_quoted_source():
 
 def test_own_voice_is_empty():
     assert _chain("قصفت الطائرات الحربية بلدة كفرنبل") == []
+
+
+def test_anaphora_refers_to_the_last_source_of_its_kind():
+    # seed style: a newspaper, then a website; "الصحيفة ذاتها" is the newspaper
+    text = ('كشفت مصادر عسكرية لصحيفة "المدن"، عن عدم توصل روسيا وتركيا لاتفاق. '
+            'وقالت المصادر بحسب ما رصد موقع الوسيلة، إن روسيا أصرت على مطالبها. '
+            'وأشارت الصحيفة ذاتها إلى أن المعارضة استخدمت أكثر من 30 صاروخاً.')
+    d = Document(text=text, published=date(2019, 12, 27))
+    segment(d)
+    SRC(d)
+    last = [s for s in d.spans["source"] if s.sent == 2]
+    assert chain(last) == ["المدن"]

@@ -668,6 +668,8 @@ class EventAssembler:
                     continue
                 if not self._compatible_sides(ev, m):
                     continue
+                if m.event_type == BATTLES and m.sub_event_type != ev.sub_event_type and not (fallback or mfb):
+                    continue  # a capture and a clash reported apart, each with its place, stay apart
                 target = j
                 break
             if target is None:

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from ..document import Document, Span
 from ..resources import load
 from ..text.match import PhraseMatcher
+from ..text.normalize import fold_key
 
 _QUOTED = re.compile(r'\s*"([^"\n]{2,60})"')
 
@@ -50,12 +51,12 @@ class SourceRecognizer:
                 # told_to is a proclitic (لصحيفة): the name may start in the same token
                 cue_at.setdefault(m.tok_start, "told_to" if "told_to" in m.payloads else "cue")
         last_outlet: Source | None = None
+        by_head: dict[str, Source] = {}  # "صحيفه" -> the last newspaper named, for "الصحيفة ذاتها"
         for m in self.names.find(toks):
             kinds = [k for k, _ in m.payloads]
             kind, tail = m.payloads[0]
             # "الصحيفة" with the article refers back to the outlet named before
-            if "anaphora" in kinds and toks[m.tok_start].start != m.start or (
-                    "anaphora" in kinds and doc.norm.text[m.start:m.start + 2] == "ال"):
+            if "anaphora" in kinds and doc.norm.text[m.start:m.start + 2] == "ال":
                 kind, tail = "anaphora", 0
             # the source must follow a cue (within two tokens) or precede a speech cue
             prev_cue = next((cue_at[j] for j in (m.tok_start, m.tok_start - 1, m.tok_start - 2) if j in cue_at), None)
@@ -74,14 +75,21 @@ class SourceRecognizer:
                 fe = q.end()
             s, e = doc.orig_span(fs, fe)
             name = _unquote(doc.text[s:e])
+            if kind == "outlet":  # "موقع الوسيلة" -> "الوسيلة" (the codebook writes the outlet's name)
+                first, _, rest = name.partition(" ")
+                if rest and _head(fold_key(first)) in _DROP_HEADS:
+                    name = rest
+            head = _head(toks[m.tok_start].text)
             if kind == "anaphora":
-                if last_outlet is None:
+                ref = by_head.get(head) or last_outlet
+                if ref is None:
                     continue
-                src = Source(last_outlet.name, "anaphora", last_outlet.channel)
+                src = Source(ref.name, "anaphora", ref.channel)
             else:
                 src = Source(name, kind, prev_cue in ("told_to",) or _is_channel(toks, m.tok_start))
                 if kind in ("known", "outlet"):
                     last_outlet = src
+                    by_head[head] = src
             doc.add_span("source", fs, fe, "SOURCE", src, m.tok_start, j)
         # quoted names right after a cue ("ووثق “الدفاع المدني السوري”")
         for end_tok, kind in cue_at.items():
@@ -103,6 +111,18 @@ def _unquote(name: str) -> str:
     """'صحيفة “المدن”' -> 'المدن': a quoted name inside a source is its name."""
     m = _INNER_QUOTE.search(name)
     return m.group(1).strip() if m else name.strip(" \"“”«»")
+
+
+_DROP_HEADS = {"صحيفه", "جريده", "موقع", "قناه", "شبكه", "اذاعه", "تلفزيون"}
+
+
+def _head(word: str) -> str:
+    """The head noun of a source mention without clitics or article: "لصحيفة" -> "صحيفه"."""
+    for p in ("وب", "ول", "ف", "و", "ب", "ل"):
+        if word.startswith(p) and len(word) - len(p) >= 4:
+            word = word[len(p):]
+            break
+    return word[2:] if word.startswith("ال") and len(word) >= 5 else word.removeprefix("ل")
 
 
 def _breaks(text: str, a, b) -> bool:
