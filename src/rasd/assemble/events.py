@@ -85,7 +85,8 @@ class EventAssembler:
 
         events: list[tuple[Event, int, bool]] = []  # event, sentence, location was a fallback
         weak_events: set[int] = set()
-        last_actor1: dict[str, Actor] = {}
+        last_actor1: dict[str, Actor] = {}   # by event type and sub-type: who did it last
+        self._pairs: list[tuple[Actor, Actor]] = []  # the sides of the fights told so far
         last_chain: list[str] = []
         for si in range(len(doc.sentences)):
             trig = by_sent["trigger"].get(si, [])
@@ -139,7 +140,7 @@ class EventAssembler:
                         last_actor1[ev.event_type] = ev.actor1
                         last_actor1[ev.sub_event_type] = ev.actor1
                         if ev.actor2 is not None and ev.actor2.inter not in ("civilians",):
-                            last_actor1.setdefault("_pairs", []).append((ev.actor1, ev.actor2))
+                            self._pairs.append((ev.actor1, ev.actor2))
         self._inherit_types(events, weak_events)
         self._weak = weak_events
         # a headline repeats the story: its events stand only where the body has none of their type
@@ -220,7 +221,7 @@ class EventAssembler:
             if a1 is not None and sub == "Air/drone strike" and a1.inter != "state":
                 a1 = self._main_state(doc)
         if etype == BATTLES and a1 is not None and a2 is None:
-            a2 = self._opponent(a1, last_actor1.get("_pairs", []))
+            a2 = self._opponent(a1, self._pairs)
         if "by_actor1" in cls:
             inter = a1.inter if a1 else None
             sub = cls["by_actor1"].get(inter, cls["by_actor1"]["default"])
