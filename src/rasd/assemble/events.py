@@ -113,6 +113,8 @@ class EventAssembler:
             if len({self._form(doc, t) for t in weapons} & {"weapon", "aim"}) == 2:
                 # a weapon and its aim named together ("استخدمت ... 30 صاروخاً ... استهدفت مدرعات"):
                 # the fire is reported as an act (codebook: missiles at positions -> Shelling)
+                # ... and the fighting around it is its setting, not a second act
+                strong = [t for t in strong if t.value.cls != "clash"]
                 strong.append(next(t for t in weapons if self._form(doc, t) == "aim"))
             if any(t.value.cls == "territory" for t in strong):
                 # the fighting of a capture is part of it: "سيطرت على ... خلال معارك محتدمة"
@@ -667,6 +669,9 @@ class EventAssembler:
                     continue
                 if not self._same_place(ev.location, m.location, fallback or mfb):
                     continue
+                if (fallback or mfb) and m.location.name != ev.location.name and m.actor2 is not None \
+                        and ev.actor2 is not None and not self._same_side(m.actor2, ev.actor2):
+                    continue  # a placeless act against another side is another act
                 if not self._compatible_sides(ev, m):
                     continue
                 if m.event_type == BATTLES and m.sub_event_type != ev.sub_event_type and not (fallback or mfb):
