@@ -108,3 +108,9 @@ def test_capture_by_state_and_by_rebels(pipe):
     assert [e.sub_event_type for e in gov] == ["Government regains territory"]
     reb = events(pipe, "وسيطرت هيئة تحرير الشام على مدينة سراقب في ريف إدلب يوم السبت.", "2018-03-25")
     assert [e.sub_event_type for e in reb] == ["Non-state actor overtakes territory"]
+
+
+def test_a_sentence_with_only_a_non_event_phrase(pipe):
+    # "السيطرة على الحريق" (bringing a fire under control) contains a capture word and is no act
+    text = "وقالت الشركة إن الحريق المحدود الذي اندلع في المصفاة تمت السيطرة عليه. وتمت السيطرة على الحريق."
+    assert events(pipe, text, "2018-07-18") == []

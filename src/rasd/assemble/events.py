@@ -106,6 +106,8 @@ class EventAssembler:
             if not live:
                 continue
             live = [t for t in live if t.value.cls != "non_event"]
+            if not live:
+                continue
             strong = [t for t in live if t.value.strong]
             violent = {self.classes[t.value.cls]["event_type"] for t in strong}
             strong = [t for t in strong if not self._subsumed(doc, t, violent)]
