@@ -42,6 +42,17 @@ CITIES = {
 }
 
 
+FIXTURES = Path(__file__).parent / "fixtures" / "gazetteer"
+
+
+@pytest.fixture(scope="module", autouse=True)
+def no_user_sources(tmp_path_factory):
+    """The user's own added sources (rasd gazetteer add) stay out of these tests."""
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("RASD_DATA_DIR", str(tmp_path_factory.mktemp("rasd-data")))
+        yield
+
+
 @pytest.fixture(scope="module")
 def small() -> G.Gazetteer:
     return G.build_gazetteer(cities=CITIES)
@@ -148,3 +159,135 @@ def test_admin1_codes_map_towns_to_their_governorate():
             assert statistics.median(G.km(a.lat, a.lon, e.lat, e.lon) for e in towns) < 250, a.en
             checked += 1
     assert checked > 100
+
+
+# ------------------------------------------------------------------ aliases, governorates, spellings
+def test_aliases_add_places_and_names(small):
+    # place_aliases.yaml: a village cities500 lacks, with its governorate by ISO code ...
+    [e] = small.lookup("حمورية")
+    assert (e.kind, e.country, small.admin1_of(e).iso) == ("settlement", "SY", "SY-RD")
+    # ... and quarters whose names are common words only after a trigger ("حي الزيتون")
+    assert small.lookup("الزيتون", with_trigger=False) == []
+    assert [x.country for x in small.lookup("الزيتون")] == ["PS"]
+
+
+def test_palestinian_places_take_the_nearest_governorate(small):
+    gaza = small.admin1[small.admin1_by_iso["PS-GZA"]]
+    assert gaza.en == "Gaza" and (gaza.cc, gaza.gn) == ("PS", "GZA")
+    [e] = small.lookup("الشجاعية")
+    assert small.admin1_of(e).iso == "PS-GZA"
+    # the governorate's name matches only after "محافظة" (bare "رفح" is the town)
+    assert all(x.kind != "admin1" for x in small.lookup("رفح", with_trigger=False))
+    assert any(x.kind == "admin1" for x in small.lookup("رفح"))
+
+
+def test_every_spelling_of_a_trigger_name_needs_the_trigger(small):
+    # "المحمدية" and "محمدية": both spellings stay flagged (needs_trigger in place_words.yaml)
+    for key in [("محمديه",)]:
+        assert all(fl & G.NEEDS_TRIGGER for _, fl in small.names[key])
+
+
+def test_article_on_later_words_is_recorded(small):
+    # "ريف دمشق" (no article on the 2nd word); "الحجر الأسود" has one: its payload says so
+    flags = dict(small.names[("حجر", "اسود")])
+    assert all(fl & G.ART_TAIL and not fl & G.BARE_TAIL for fl in flags.values())
+    flags = dict(small.names[("ريف", "دمشق")])
+    assert all(fl & G.BARE_TAIL for fl in flags.values())
+
+
+def test_every_governorate_of_the_region_has_an_iso_code(small):
+    for cc in ("SY", "IQ", "YE", "LY", "LB", "PS", "JO", "TR", "EG", "SA"):
+        a1 = [a for a in small.admin1 if a.cc == cc and (a.cc, a.gn) not in {("PS", "GZ"), ("PS", "WE")}]
+        assert a1, cc
+        missing = [a.en for a in a1 if not a.iso]
+        assert missing in ([], ["Halabja"]), (cc, missing)   # ISO 3166-2 has no code for Halabja
+
+
+# ------------------------------------------------------------------ sources a user adds
+def test_geonames_dump_with_alternate_names(small):
+    from rasd.geo import sources as S
+
+    alt = S.read_alternate_names(FIXTURES / "alternateNamesV2.txt")
+    assert alt.alt_names[900002] == ["كفر روما"]          # English names and historic ones out
+    assert alt.alt_names[900005] == ["تل الأحمر"]
+    res = S.read_geonames(FIXTURES / "SY.txt", {"SY"}, 100000, alt.alt_names)
+    got = {r.geonameid: r for r in res.records}
+    assert set(got) == {169389, 900001, 900002, 900003, 900004, 900005}
+    assert got[900002].names_ar == ["كفر روما"] and got[900003].kind == "camp" and got[900004].kind == "site"
+    assert any("line 7" in e and "19" in e for e in res.errors)
+
+
+def test_dump_places_enter_the_index(tmp_path):
+    srcs = [{"path": str(FIXTURES / "alternateNamesV2.txt"), "kind": "alternatenames"},
+            {"path": str(FIXTURES / "SY.txt"), "kind": "geonames"}]
+    g = G.build_gazetteer(cities=CITIES, extra=srcs)
+    [tal] = g.lookup("تل الأحمر")
+    assert (tal.geonameid, g.admin1_of(tal).iso) == (900005, "SY-HL")
+    assert [e.geonameid for e in g.lookup("إدلب") if e.kind == "settlement"] == [169389]   # merged, not twice
+    assert [e.name for e in g.lookup("كفرروما")] == ["Kafr Ruma"]       # the alias and the dump: one place
+    assert any(s["kind"] == "geonames" and s.get("rows") == 7 and s["errors"] == 1 for s in g.sources)
+
+
+def test_user_csv_reports_bad_rows_and_loads_the_good_ones():
+    from rasd.geo import sources as S
+
+    res = S.read_places(FIXTURES / "places.csv")
+    assert [r.names_ar[0] for r in res.records] == ["معرة حرمة", "حاجز المعصرة", "مخيم الكرامة الشمالي"]
+    errs = "\n".join(res.errors)
+    assert "row 4: 3 fields, the header has 7" in errs
+    assert "row 5: lat 200 is out of range" in errs
+    assert "row 6: duplicate of row 2" in errs
+    assert res.records[1].kind == "checkpoint" and res.records[1].names_ar == ["حاجز المعصرة", "المعصرة"]
+
+
+def test_user_geojson_reports_bad_features():
+    from rasd.geo import sources as S
+
+    res = S.read_places(FIXTURES / "places.geojson")
+    assert [r.name for r in res.records] == ["Front line east of Maarshurin"]
+    assert res.records[0].kind == "front" and (res.records[0].lat, res.records[0].lon) == (35.58, 36.72)
+    errs = "\n".join(res.errors)
+    assert "feature 2: not a Point" in errs and "feature 3: country 'Syria'" in errs
+
+
+def test_user_places_in_the_index_and_in_text(tmp_path):
+    from datetime import date
+
+    from rasd.document import Document
+    from rasd.geo.resolve import PlaceRecognizer
+    from rasd.pipeline import segment
+
+    g = G.build_gazetteer(cities=CITIES, extra=[{"path": str(FIXTURES / "places.csv"), "kind": "places"}])
+    [e] = g.lookup("معرة حرمة")
+    assert (e.country, g.admin1_of(e).iso) == ("SY", "SY-ID")
+    [camp] = g.lookup("مخيم الكرامة الشمالي")
+    assert g.admin1_of(camp).iso == "SY-ID"             # no admin1 given: the nearest seat
+    doc = Document(text="قصفت قوات النظام قرية معرة حرمة في ريف إدلب الجنوبي", published=date(2019, 12, 27))
+    segment(doc)
+    PlaceRecognizer(g)(doc)
+    p = {p.name: p for p in doc.places}["معرة حرمة"]
+    assert not p.unresolved and G.km(p.lat, p.lon, 35.587, 36.615) < 0.1
+
+
+def test_sniff_tells_the_formats_apart():
+    from rasd.geo import sources as S
+
+    assert S.sniff(FIXTURES / "SY.txt") == "geonames"
+    assert S.sniff(FIXTURES / "alternateNamesV2.txt") == "alternatenames"
+    assert S.sniff(FIXTURES / "places.csv") == "places"
+    assert S.sniff(FIXTURES / "places.geojson") == "places"
+
+
+def test_registered_sources_change_the_cache_key(tmp_path, monkeypatch):
+    from rasd.geo import sources as S
+
+    monkeypatch.setenv("RASD_DATA_DIR", str(tmp_path))
+    k0 = G.cache_key()
+    copy = tmp_path / "places.csv"
+    copy.write_bytes((FIXTURES / "places.csv").read_bytes())
+    S.register(copy, "places")
+    k1 = G.cache_key()
+    assert k1 != k0 and k1 == G.cache_key()
+    copy.write_text(copy.read_text(encoding="utf-8") + "X,قرية أخرى,35.1,36.1,SY,SY-HM\n", encoding="utf-8")
+    assert G.cache_key() != k1                            # an edited file rebuilds the index
+    assert S.unregister(copy) and G.cache_key() == k0

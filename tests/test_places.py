@@ -166,11 +166,86 @@ def test_dateline_is_a_place_but_not_the_focus(rec):
 
 
 def test_unknown_villages_are_kept_unresolved(rec):
-    # ANT, BBC Arabic 2018-07-19: Kafriya and al-Fu'ah are not in cities500
+    # ANT, BBC Arabic 2018-09-09: Dahyan (Saada) is in neither cities500 nor the aliases
+    doc = run(rec, "كانت حركة السوق في بلدة ضحيان، التي تقع على بعد 20 كيلومترا إلى الشمال، نشيطة بالفعل")
+    assert [p.name for p in doc.places] == ["ضحيان"]
+    p = doc.places[0]
+    assert p.unresolved and p.kind == "unknown" and p.lat is None and p.lon is None
+
+
+def test_unknown_village_takes_the_place_that_locates_it(rec):
+    # ANT, Sky News Arabia 2018-03-16: Barta'a is unknown; "قرب جنين" locates it, roughly
+    doc = run(rec, "لأفراد عائلة الشاب علاء كبها من بلدة برطعة قرب جنين شمالي الضفة الغربية المحتلة")
+    p = by_name(doc)["برطعة"]
+    assert p.unresolved and p.kind == "unknown"        # still flagged for the analyst
+    assert p.geo_precision == 2 and p.country == "PS" and p.admin1_code == "PS-JEN"
+    assert km(p.lat, p.lon, 32.46, 35.30) < 1          # Jenin's coordinates
+
+
+def test_place_named_inside_another_country_is_not_the_foreign_namesake(rec):
+    # SaudiNewsNet, Asharq al-Awsat 2015-07-31: "العريش بعدن" is a quarter of Aden, not Arish in Sinai
+    doc = run(rec, "عملية التحرك نحو منطقة العلم كانت في الساعات الأولى من الصباح، عبر منطقة العريش بعدن، وخور مكسر")
+    p = by_name(doc)["العريش"]
+    assert p.country == "YE" and p.unresolved and p.admin1 == "Aden"
+    assert km(p.lat, p.lon, 12.78, 45.03) < 25
+
+
+def test_aliases_resolve_villages_missing_from_cities500(rec):
+    # ANT, BBC Arabic 2018-07-19: Kafriya and al-Fu'ah (Idlib) come from place_aliases.yaml
     doc = run(rec, "وجرى التوصل إلى اتفاق بين الحكومة وجبهة فتح الشام (النصرة سابقا) حول بلدتي كفريا والفوعة")
     assert [p.name for p in doc.places] == ["كفريا", "الفوعة"]
     for p in doc.places:
-        assert p.unresolved and p.kind == "unknown" and p.lat is None and p.lon is None
+        assert not p.unresolved and p.admin1_code == "SY-ID" and km(p.lat, p.lon, 35.98, 36.70) < 10
+
+
+def test_quarter_of_gaza_has_a_palestinian_governorate(rec):
+    # ANT, Al Arabiya 2018-06-17
+    doc = run(rec, "قال شهود عيان إن طائرة إسرائيلية قصفت فجر الأحد، سيارة مدنية، شرق حي الشجاعية، بمدينة غزة")
+    places = by_name(doc)
+    assert places["غزة"].admin1_code == "PS-GZA" and places["غزة"].kind == "settlement"
+    p = places["شرق حي الشجاعية"]
+    assert (p.kind, p.country, p.admin1_code) == ("relative", "PS", "PS-GZA")
+
+
+def test_later_word_article_must_agree(rec):
+    # ANT, Sky News Arabia 2018-07-18: "على شرقي" is not the Iraqi "علي الشرقي"
+    doc = run(rec, "تصدت قوات المقاومة اليمنية المشتركة لهجومين شنهما الحوثيون على شرقي وغربي مديرية التحيتا.")
+    assert all(p.country in ("YE", None) for p in doc.places), [(p.name, p.country) for p in doc.places]
+    assert "على شرقي" not in by_name(doc)
+
+
+def test_surname_is_not_a_place(rec):
+    # SaudiNewsNet, Asharq al-Awsat 2015-07-21: "الأحمدي" (a Kuwaiti city) is a spokesman's name
+    doc = run(rec, "وقال الناطق باسم مجلس قيادة المقاومة الشعبية علي الأحمدي إن «مقاتلي المقاومة نجحوا في "
+                   "السيطرة على معظم حي التواهي ومنشآته الحيوية».")
+    assert [p.name for p in doc.places] == ["التواهي"]
+    assert doc.places[0].admin1 == "Aden"
+    # ANT, Al Arabiya 2018-05-27: "على" (on) folds like the name "علي"; it is no given name
+    doc = run(rec, "قتل فلسطينيان وأصيب آخر بجروح بالغة، في قصف إسرائيلي على قطاع غزة صباح الأحد.")
+    assert [p.name for p in doc.places] == ["قطاع غزة"]
+
+
+def test_relative_mentions_of_one_place_are_listed_once(rec):
+    # the codebook lists each distinct place once: "ريف إدلب الشرقي", "إدلب" and
+    # "محافظة إدلب" are one place of the list; every mention keeps its own span and value
+    doc = run(rec, "غارات جوية على مدينة سراقب في ريف إدلب الشرقي. وقال مراسلنا في إدلب إن القصف طال "
+                   "أطراف محافظة إدلب.")
+    assert [p.name for p in doc.places] == ["سراقب", "ريف إدلب الشرقي"]
+    kinds = [s.value.kind for s in doc.spans["place"]]
+    assert kinds == ["settlement", "relative", "settlement", "relative"]
+
+
+def test_road_by_number_and_by_towns(rec):
+    # ANT, Sky News Arabia 2018-04-25
+    doc = run(rec, "معدات عسكرية ومستودعات ذخيرة في الملعب عند الطريق الدولي دمشق - دير الزور، في 8 أكتوبر")
+    roads = [s.value for s in doc.spans["place"] if s.value.kind == "road"]
+    assert [r.name for r in roads] == ["الطريق الدولي دمشق - دير الزور"]
+    assert roads[0].lat is None                       # no town says where on the road
+    assert "الطريق الدولي دمشق - دير الزور" not in by_name(doc)
+    doc = run(rec, "سيطرت قوات النظام على الطريق الدولي M5 قرب سراقب شرقي إدلب")
+    road = by_name(doc)["الطريق الدولي M5"]
+    assert road.kind == "road" and road.geo_precision == 2
+    assert km(road.lat, road.lon, 35.86, 36.80) < 5   # located by "قرب سراقب"
 
 
 def test_unknown_needs_a_name_after_the_trigger(rec):

@@ -134,6 +134,9 @@ def run_bench(inputs: list[str] | None = None, *, limit: int | None = None, trac
         "pipeline_rss_mb": round(rss_built - rss_before, 1) if rss_before and rss_built else None,
         "traced_peak_mb": round(traced_peak, 1) if traced_peak is not None else None,
     }
+    from .geo.commands import bench_figures   # the gazetteer: build, load, one 2,000-word article
+
+    fig["gazetteer"] = bench_figures("\n".join(a.text for a in articles[:100]))
     if as_json:
         print(json.dumps(fig, ensure_ascii=False))
     else:
@@ -166,6 +169,11 @@ def format_figures(f: dict) -> str:
     if f["pipeline_rss_mb"] is not None:
         mem += f"   (pipeline: {f['pipeline_rss_mb']:,.1f} MB)"
     lines.append(mem)
+    g = f.get("gazetteer")
+    if g:
+        lines.append(f"  gazetteer            build {g['build_s']:.2f} s ({g['entries']:,} places, {g['names']:,} names)"
+                     f"   load {1000 * g['load_s']:.1f} ms   places of a {g['article_words']:,}-word article "
+                     f"{g['lookup_ms']:.2f} ms")
     if f["traced_peak_mb"] is not None:
         lines.append(f"  peak traced (Python) {f['traced_peak_mb']:,.1f} MB   (tracemalloc on: times above are slower)")
     return "\n".join(lines)

@@ -3,6 +3,11 @@
     rasd extract INPUT [-o OUT] [--published DATE] [--outlet NAME] [--doc-id ID] [--no-spans]
     rasd normalize FILE|-
     rasd bench [JSONL ...] [--limit N]
+    rasd gazetteer info | lookup NAME | add PATH... | remove PATH...
+    rasd ingest PATH... [--db URL] [--workers N] [--fetch]
+    rasd merge [--db URL] [--full]
+    rasd show EVENT_ID [--db URL]
+    rasd export [--db URL] --format acled-csv|geojson|jsonl|parquet [-o FILE] [--from --to --country --type]
     rasd --version
 
 Exit status: 0 when at least one article was processed (bad lines skipped, with
@@ -200,6 +205,154 @@ def cmd_bench(args: argparse.Namespace) -> int:
                      as_json=args.json, say=_err)
 
 
+# --------------------------------------------------------------------------- ingest, merge, show, export
+
+_DB_HELP = ("database: a SQLite file (created if missing) or a URL (sqlite:///FILE, "
+            "postgresql://USER:PASSWORD@HOST/DB); default $RASD_DB, else ./rasd.db")
+
+
+def _open_store(db: str | None):
+    from .store import Store, StoreError
+
+    try:
+        return Store(db)
+    except StoreError as e:
+        raise CliError(str(e)) from None
+
+
+def cmd_ingest(args: argparse.Namespace) -> int:
+    """Read inputs, extract their events, store them (idempotent, resumable), merge across articles."""
+    from pathlib import Path
+
+    from .ingest import Fetcher, Reader
+    from .store.loader import ingest
+    from .store.repository import redact
+
+    store = _open_store(args.db)
+    fetcher = Fetcher(timeout=args.timeout, max_bytes=args.max_bytes) if args.fetch else None
+    reader = Reader(fetcher=fetcher, published=args.published, outlet=args.outlet, max_chars=args.max_chars)
+    show = args.progress or (args.progress is None and sys.stderr.isatty())
+    total = None
+    if len(args.inputs) == 1 and Path(args.inputs[0]).is_file() and \
+            args.inputs[0].lower().endswith(rio.JSONL_SUFFIXES):
+        total = rio.count_records(args.inputs[0])
+    try:
+        report = ingest(store, args.inputs, workers=args.workers, reader=reader, merge=not args.no_merge,
+                        progress=show, total=total, batch_size=args.batch, say=_err)
+    except KeyboardInterrupt:
+        _err("interrupted: what was written so far is kept; run the same command again to finish")
+        return EXIT_INTERRUPTED
+    finally:
+        store.close()
+    rate = report.read / report.seconds if report.seconds else 0.0
+    _err(f"ingested into {redact(store.url)}: {report.read} articles read ({report.new} new, "
+         f"{report.updated} updated, {report.unchanged} unchanged), {report.bad} bad inputs, "
+         f"{report.failed} failed; {report.raw_events} raw events; {report.seconds:.1f} s "
+         f"({rate:.1f} articles/s, {args.workers} worker{'s' if args.workers > 1 else ''})")
+    if report.merge is not None:
+        m = report.merge
+        _err(f"merged: {m.sources} raw events in the store -> {m.events} events")
+    if report.problems:
+        _err(f"problems ({len(report.problems)}; also in the database's ingest_log, run {report.run_id}):")
+        for p in report.problems[:20]:
+            _err(f"  {p}")
+        if len(report.problems) > 20:
+            _err(f"  ... and {len(report.problems) - 20} more")
+    if args.json:
+        print(json.dumps(report.as_dict(), ensure_ascii=False))
+    if report.failed:
+        return EXIT_INTERNAL
+    if report.read == 0 and report.bad:
+        return EXIT_INPUT
+    return EXIT_OK
+
+
+def cmd_merge(args: argparse.Namespace) -> int:
+    """Group the stored raw events into events across articles (incremental; --full regroups all)."""
+    from .store import merge_store
+
+    store = _open_store(args.db)
+    try:
+        stats = merge_store(store, full=args.full)
+    finally:
+        store.close()
+    what = "everything" if stats.since is None and stats.regrouped else (
+        f"from {stats.since.isoformat()} on" if stats.since else "nothing new")
+    _err(f"merged ({what}): {stats.sources} raw events -> {stats.events} events "
+         f"({stats.regrouped} regrouped, {stats.written} written, {stats.removed} removed)")
+    if args.json:
+        print(json.dumps(stats.as_dict()))
+    return EXIT_OK
+
+
+def cmd_show(args: argparse.Namespace) -> int:
+    """Print one merged event, its sources with their evidence, and why they were merged."""
+    from .store.merge import event_detail
+
+    store = _open_store(args.db)
+    try:
+        d = event_detail(store, args.event_id)
+    finally:
+        store.close()
+    if d is None:
+        raise CliError(f"no event {args.event_id!r} in this database")
+    if args.json:
+        print(json.dumps(d, ensure_ascii=False, indent=2, default=str))
+        return EXIT_OK
+    e = d["event"]
+    dates = e["date_start"] if e["date_start"] == e["date_end"] else f"{e['date_start']} - {e['date_end']}"
+    out = [f"event {e['event_id']}: {e['event_type']} / {e['sub_event_type']}",
+           f"  date        {dates} (time precision {e['time_precision']})",
+           f"  place       {e['location_name']} ({e['admin1'] or '-'}, {e['country'] or '-'}; "
+           f"{e['lat']}, {e['lon']}; geo precision {e['geo_precision']})",
+           f"  sides       {e['actor1_name'] or '-'} -> {e['actor2_name'] or '-'}"
+           f"{'  (civilians targeted)' if e['civilian_targeting'] else ''}",
+           f"  fatalities  {e['fatalities'] if e['fatalities'] is not None else e['fatalities_text'] or '-'}"
+           f" (low/best/high {e['fatalities_low']}/{e['fatalities_best']}/{e['fatalities_high']})",
+           f"  injuries    {e['injuries'] if e['injuries'] is not None else '-'}"
+           f" (low/best/high {e['injuries_low']}/{e['injuries_best']}/{e['injuries_high']})",
+           f"  reported by {', '.join(e['reported_by']) or '-'}",
+           f"  outlets     {', '.join(e['outlets']) or '-'}",
+           f"  sources     {e['n_sources']} reports in {e['n_articles']} articles",
+           f"  merge rule  {d['rule']}", ""]
+    for i, s in enumerate(d["sources"], 1):
+        a = s["article"]
+        sd = s["date_start"] if s["date_start"] == s["date_end"] else f"{s['date_start']} - {s['date_end']}"
+        out += [f"source {i}: {a['outlet'] or '-'}, {a['published'] or '-'}: {a['title'] or a['doc_id'] or '-'}",
+                f"  url         {a['url'] or a['read_from']}",
+                f"  reads       {s['sub_event_type']}, {sd}, {s['location']} (precision {s['geo_precision']}), "
+                f"{s['actor1'] or '?'} -> {s['actor2'] or '?'}, killed {s['fatalities']}, injured {s['injuries']}",
+                f"  reported by {', '.join(s['reported_by']) or '-'}",
+                f"  evidence    {s['evidence']}  [{s['evidence_span'][0]}:{s['evidence_span'][1]}]",
+                f"  why         {s['why']}", ""]
+    sys.stdout.write("\n".join(out))
+    sys.stdout.flush()
+    return EXIT_OK
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    """Write the merged events as ACLED-style CSV, GeoJSON, JSON Lines or Parquet."""
+    from datetime import date
+
+    from .export import Filters, export
+    from .pipeline import parse_published
+
+    if args.format == "parquet" and args.output in (None, "-") and sys.stdout.isatty():
+        raise CliError("Parquet is binary: give -o FILE (or redirect standard output)", EXIT_USAGE)
+    filters = Filters(date_from=parse_published(args.date_from) if args.date_from else None,
+                      date_to=parse_published(args.date_to) if args.date_to else None,
+                      country=args.country, event_type=args.type)
+    if filters.date_from and filters.date_to and filters.date_from > filters.date_to:
+        raise CliError(f"--from {filters.date_from} is after --to {filters.date_to}", EXIT_USAGE)
+    store = _open_store(args.db)
+    try:
+        n = export(store, args.format, args.output, filters)
+    finally:
+        store.close()
+    _err(f"exported {n} events ({args.format}){' -> ' + args.output if args.output not in (None, '-') else ''}")
+    return EXIT_OK
+
+
 # --------------------------------------------------------------------------- parser
 
 def build_parser() -> argparse.ArgumentParser:
@@ -255,6 +408,73 @@ def build_parser() -> argparse.ArgumentParser:
                    help="also trace Python allocations (slower; peak traced memory is reported)")
     b.add_argument("--json", action="store_true", help="print the figures as one JSON object")
     b.set_defaults(func=cmd_bench)
+
+    from .geo.commands import add_parser as _gazetteer_parser   # rasd gazetteer info|lookup|add|remove
+
+    _gazetteer_parser(sub)
+
+    i = sub.add_parser("ingest", help="store articles and their events in a database (idempotent)",
+                       description="Read articles from files and directories (.txt, .html, RSS/Atom, .jsonl, "
+                                   ".json, WARC; also .gz/.xz/.bz2), extract their events, store them, and "
+                                   "merge the same event across articles.  Known articles with the same "
+                                   "text are passed over; changed ones are re-extracted.  Safe to interrupt "
+                                   "and run again.  Bad inputs are reported (and logged in the database) "
+                                   "without stopping the batch.")
+    i.add_argument("inputs", metavar="PATH", nargs="+", help="files, directories, or - for stdin")
+    i.add_argument("--db", metavar="URL", help=_DB_HELP)
+    i.add_argument("--workers", metavar="N", type=_positive_int, default=1,
+                   help="extraction processes (default 1)")
+    i.add_argument("--fetch", action="store_true",
+                   help="for feeds, fetch the pages the items link to (http/https only, robots.txt respected)")
+    i.add_argument("--timeout", metavar="SECONDS", type=float, default=15.0, help="per request with --fetch")
+    i.add_argument("--max-bytes", metavar="N", type=_positive_int, default=5 * 1024 * 1024,
+                   help="largest page fetched with --fetch (default 5 MiB)")
+    i.add_argument("--published", metavar="DATE", type=_valid_date,
+                   help="publication date for inputs that give none (plain text)")
+    i.add_argument("--outlet", metavar="NAME", help="outlet for inputs that name none")
+    i.add_argument("--max-chars", metavar="N", type=_positive_int, default=rio.MAX_CHARS,
+                   help=f"cut longer articles with a warning (default {rio.MAX_CHARS:,})")
+    i.add_argument("--batch", metavar="N", type=_positive_int, default=64,
+                   help="articles per transaction (default 64)")
+    i.add_argument("--no-merge", action="store_true", help="do not merge after ingesting (run rasd merge later)")
+    i.add_argument("--json", action="store_true", help="print the run's figures as one JSON object")
+    iprog = i.add_mutually_exclusive_group()
+    iprog.add_argument("--progress", action="store_true", default=None,
+                       help="show a progress bar (default: when stderr is a terminal)")
+    iprog.add_argument("--no-progress", dest="progress", action="store_false")
+    i.set_defaults(func=cmd_ingest)
+
+    m = sub.add_parser("merge", help="merge the same event across articles",
+                       description="Group stored raw events into events: same type, dates within a day, "
+                                   "places within 10 km (or the same place at precision 2-3), compatible "
+                                   "sides.  Incremental; deterministic.")
+    m.add_argument("--db", metavar="URL", help=_DB_HELP)
+    m.add_argument("--full", action="store_true", help="regroup every raw event, not only from the new ones on")
+    m.add_argument("--json", action="store_true", help="print the figures as one JSON object")
+    m.set_defaults(func=cmd_merge)
+
+    s = sub.add_parser("show", help="one event: its sources, their evidence, why they were merged",
+                       description="Print a merged event, each source (article, outlet, URL, its own reading, "
+                                   "evidence sentence with offsets) and why it was merged with the others.")
+    s.add_argument("event_id", metavar="EVENT_ID", help="an event id (E3f2a...) or event_id_cnty (SYR-E3f2a...)")
+    s.add_argument("--db", metavar="URL", help=_DB_HELP)
+    s.add_argument("--json", action="store_true", help="print it as JSON")
+    s.set_defaults(func=cmd_show)
+
+    x = sub.add_parser("export", help="write the events as ACLED-style CSV, GeoJSON, JSON Lines or Parquet",
+                       description="Write the merged events.  acled-csv: ACLED's column names plus Rasd's "
+                                   "(injuries, breakdowns, reported_by, evidence, article URLs), UTF-8 with "
+                                   "BOM; geojson: points (QGIS, geopandas); jsonl: nested, with sources; "
+                                   "parquet: typed columns (pandas, DuckDB).")
+    x.add_argument("--db", metavar="URL", help=_DB_HELP)
+    x.add_argument("--format", required=True, choices=["acled-csv", "geojson", "jsonl", "parquet"])
+    x.add_argument("-o", "--output", metavar="FILE", help="output file (written atomically); absent or -: stdout")
+    x.add_argument("--from", dest="date_from", metavar="DATE", type=_valid_date,
+                   help="events on or after this date")
+    x.add_argument("--to", dest="date_to", metavar="DATE", type=_valid_date, help="events on or before this date")
+    x.add_argument("--country", metavar="CODE", help="ISO-2, ISO-3 or English name (SY, SYR, Syria)")
+    x.add_argument("--type", metavar="TYPE", help="an event type or sub-event type (e.g. Battles, 'Air/drone strike')")
+    x.set_defaults(func=cmd_export)
     return p
 
 

@@ -87,6 +87,7 @@ class EventAssembler:
         weak_events: set[int] = set()
         last_actor1: dict[str, Actor] = {}   # by event type and sub-type: who did it last
         self._pairs: list[tuple[Actor, Actor]] = []  # the sides of the fights told so far
+        self._last_loc: dict[str, Place] = {}  # event type -> the place of the last such act named
         last_chain: list[str] = []
         for si in range(len(doc.sentences)):
             trig = by_sent["trigger"].get(si, [])
@@ -139,6 +140,8 @@ class EventAssembler:
                     ev.reported_by = list(rb)
                     if not strong and t.value.cls in ("killing", "injuring"):
                         weak_events.add(id(ev))
+                    if not fallback:
+                        self._last_loc[ev.event_type] = ev.location
                     events.append((ev, si, fallback))
                     if ev.actor1 is not None:
                         last_actor1[ev.event_type] = ev.actor1
@@ -273,7 +276,7 @@ class EventAssembler:
                        and not self._headquarters(doc, p)
                        and not self._backer(doc, p)]
         others = [o for o in chosen if o is not t and o.value.cls != t.value.cls]
-        places, fallback = self._places(doc, si, t, places_here, others)
+        places, fallback = self._places(doc, si, t, places_here, others, etype)
         if not places:
             return []
         if fallback and any(a.value.inter == "state" and self.iso2_of.get(a.value.country or "") not in (
@@ -328,6 +331,24 @@ class EventAssembler:
         """Whether a weak bombardment word names the weapon or the aiming."""
         w = doc.norm.text[doc.tokens[t.tok_start].start:doc.tokens[t.tok_end - 1].end]
         return "aim" if "ستهدف" in w else "weapon"
+
+    def _points_back(self, doc: Document, t: Span) -> bool:
+        """The trigger's clause names its place by reference: "في تلك المدينة", "في المنطقة ذاتها"."""
+        toks, c = doc.tokens, self.clause[t.tok_start]
+        lo = t.tok_start
+        while lo > 0 and self.clause[lo - 1] == c:
+            lo -= 1
+        hi = t.tok_end
+        while hi < len(toks) and self.clause[hi] == c:
+            hi += 1
+        words = [toks[k].text for k in range(lo, hi)]
+        for i, w in enumerate(words[:-1]):
+            nxt = words[i + 1]
+            if w in ("تلك", "هذه", "ذات", "نفس") and nxt.removeprefix("ال") in _PLACE_TYPES:
+                return True
+            if w.removeprefix("ال") in _PLACE_TYPES and nxt in ("ذاتها", "نفسها", "ذاته", "نفسه"):
+                return True
+        return False
 
     @staticmethod
     def _backer(doc: Document, p: Span) -> bool:
@@ -489,13 +510,20 @@ class EventAssembler:
 
     # ------------------------------------------------------------- places
     def _places(self, doc: Document, si: int, t: Span, places: list[Span],
-                others: list[Span] = ()) -> tuple[list[Place], bool]:
+                others: list[Span] = (), etype: str = "") -> tuple[list[Place], bool]:
         cands = [p for p in places if p.value.kind != "dateline"]
-        # a place in another clause that has a trigger of its own belongs to that trigger
+        # a place in another clause that has a trigger of its own belongs to that trigger; one far
+        # away, or past a clause that points back ("في تلك المدينة"), belongs to another statement
         c = self.clause[t.tok_start]
         if not any(self.clause[p.tok_start] == c for p in cands):
             claimed = {self.clause[o.tok_start] for o in others} - {c}
-            cands = [p for p in cands if self.clause[p.tok_start] not in claimed]
+            back = self._points_back(doc, t)
+            if back and etype in self._last_loc:
+                # "في تلك المدينة": the place of the same kind of act told just before
+                return [self._last_loc[etype]], True
+            near = 15 if not back else -1
+            cands = [p for p in cands if self.clause[p.tok_start] not in claimed
+                     and min(abs(p.tok_start - t.tok_end), abs(t.tok_start - p.tok_end)) <= near]
         toks = doc.tokens
         # a coarser place right after a finer one qualifies it ("القرداحة في ريف اللاذقية")
         qualifiers = set()

