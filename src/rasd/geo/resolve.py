@@ -386,6 +386,8 @@ class PlaceRecognizer:
         g = ftext[a.end:b.start]
         if not g or g == " " or g.isspace():
             return True
+        if not g.strip(" #_\u00a0"):  # a hashtag: "في جبهة #باقم شمال محافظة #صعدة"
+            return True
         return lists and not g.strip(" \u00a0\t،,")
 
     def _context(self, doc: Document, mt: _Mention, prev: _Mention | None) -> None:
