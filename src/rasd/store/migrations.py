@@ -1,0 +1,118 @@
+"""Versioned migrations: a ``schema_version`` table and numbered steps, each in one transaction.
+
+Why not Alembic: Rasd's schema is small and ships inside a pip package used
+from the command line; Alembic's environment (``alembic.ini``, ``env.py``, a
+versions folder resolved at run time) buys autogeneration Rasd does not need.
+Here a migration is a numbered Python function; ``migrate()`` applies the
+missing ones in order, each in its own transaction together with its row in
+``schema_version`` (PostgreSQL and SQLite both have transactional DDL), under
+a lock so that two processes opening a new database do not race
+(PostgreSQL: an advisory lock; SQLite: ``BEGIN IMMEDIATE``).
+
+To change the schema later: add step N+1 (``ALTER TABLE ...``) to
+``MIGRATIONS`` and change ``schema.py`` to match, freezing the tables that
+step 1 creates as they were (copy their definitions into ``_v1``) when a
+table's shape changes.
+
+1. the tables of ``schema.py``;
+2. PostgreSQL: PostGIS, and ``geography(Point, 4326)`` columns with GiST
+   indexes on ``places`` and ``events``, kept from ``lat``/``lon`` by a trigger
+   (so that the Python code writes the same rows to both databases);
+   SQLite: nothing (``lat``/``lon`` are indexed by step 1).
+"""
+from __future__ import annotations
+
+from datetime import datetime, timezone
+from typing import Callable
+
+from sqlalchemy import select, text
+from sqlalchemy.engine import Connection, Engine
+
+from . import schema
+
+LOCK_ID = 7_273_837_001     # pg_advisory_lock key for migrations
+
+
+class MigrationError(RuntimeError):
+    pass
+
+
+def _v1(conn: Connection) -> None:
+    schema.metadata.create_all(conn)
+
+
+_PG_GEOG = """
+CREATE OR REPLACE FUNCTION rasd_set_geog() RETURNS trigger AS $$
+BEGIN
+  IF NEW.lat IS NULL OR NEW.lon IS NULL THEN
+    NEW.geog := NULL;
+  ELSE
+    NEW.geog := ST_SetSRID(ST_MakePoint(NEW.lon, NEW.lat), 4326)::geography;
+  END IF;
+  RETURN NEW;
+END $$ LANGUAGE plpgsql;
+"""
+
+
+def _v2(conn: Connection) -> None:
+    if conn.dialect.name != "postgresql":
+        return
+    has = conn.execute(text("SELECT 1 FROM pg_extension WHERE extname = 'postgis'")).first()
+    if not has:
+        available = conn.execute(text("SELECT 1 FROM pg_available_extensions WHERE name = 'postgis'")).first()
+        if not available:
+            raise MigrationError("PostGIS is not installed on this PostgreSQL server "
+                                 "(Debian: apt-get install postgresql-15-postgis-3)")
+        try:
+            with conn.begin_nested():
+                conn.execute(text("CREATE EXTENSION IF NOT EXISTS postgis"))
+        except Exception as e:
+            raise MigrationError("cannot enable PostGIS in this database; ask its owner or a superuser "
+                                 f"to run: CREATE EXTENSION postgis  ({str(e).splitlines()[0]})") from None
+    conn.execute(text(_PG_GEOG))
+    for table in ("places", "events"):
+        conn.execute(text(f"ALTER TABLE {table} ADD COLUMN IF NOT EXISTS geog geography(Point, 4326)"))
+        conn.execute(text(f"CREATE INDEX IF NOT EXISTS ix_{table}_geog ON {table} USING GIST (geog)"))
+        conn.execute(text(f"DROP TRIGGER IF EXISTS trg_{table}_geog ON {table}"))
+        conn.execute(text(f"CREATE TRIGGER trg_{table}_geog BEFORE INSERT OR UPDATE OF lat, lon ON {table} "
+                          "FOR EACH ROW EXECUTE FUNCTION rasd_set_geog()"))
+        conn.execute(text(f"UPDATE {table} SET lat = lat"))   # fill rows that existed before
+
+
+MIGRATIONS: list[tuple[int, str, Callable[[Connection], None]]] = [
+    (1, "tables: articles, events, event_sources, places, actors, ingest_log", _v1),
+    (2, "PostGIS geography points with spatial indexes (PostgreSQL)", _v2),
+]
+LATEST = MIGRATIONS[-1][0]
+
+
+def current_version(conn: Connection) -> int:
+    from sqlalchemy import inspect
+
+    if not inspect(conn).has_table("schema_version"):
+        return 0
+    v = conn.execute(select(schema.schema_version.c.version).order_by(
+        schema.schema_version.c.version.desc()).limit(1)).scalar()
+    return v or 0
+
+
+def migrate(engine: Engine, target: int | None = None) -> list[int]:
+    """Apply the missing migrations up to ``target`` (default: the latest); returns those applied."""
+    target = LATEST if target is None else target
+    applied: list[int] = []
+    for version, description, step in MIGRATIONS:
+        if version > target:
+            break
+        with engine.connect().execution_options(sqlite_begin="IMMEDIATE") as conn:
+            with conn.begin():
+                if conn.dialect.name == "postgresql":
+                    conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": LOCK_ID})
+                if current_version(conn) >= version:
+                    continue
+                if version == 1:
+                    schema.schema_version.create(conn, checkfirst=True)
+                step(conn)
+                conn.execute(schema.schema_version.insert().values(
+                    version=version, description=description, applied_at=datetime.now(timezone.utc)))
+        applied.append(version)
+    return applied
