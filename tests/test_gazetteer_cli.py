@@ -119,4 +119,4 @@ def test_bench_figures_for_the_gazetteer():
     fig = bench_figures(text, words=2000, repeat=3)
     assert fig["article_words"] == 2000 and fig["places_found"] >= 3
     assert fig["build_s"] < 30 and fig["entries"] > 5000
-    assert 0 < fig["lookup_ms"] < 200          # loose: shared CI machines; `rasd bench` prints the figure
+    assert 0 < fig["lookup_ms"] <= fig["place_stage_ms"] < 200  # loose: shared CI machines; `rasd bench` prints them

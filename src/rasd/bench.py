@@ -172,8 +172,8 @@ def format_figures(f: dict) -> str:
     g = f.get("gazetteer")
     if g:
         lines.append(f"  gazetteer            build {g['build_s']:.2f} s ({g['entries']:,} places, {g['names']:,} names)"
-                     f"   load {1000 * g['load_s']:.1f} ms   places of a {g['article_words']:,}-word article "
-                     f"{g['lookup_ms']:.2f} ms")
+                     f"   load {1000 * g['load_s']:.1f} ms   {g['article_words']:,}-word article: "
+                     f"lookup {g['lookup_ms']:.2f} ms, whole place stage {g['place_stage_ms']:.2f} ms")
     if f["traced_peak_mb"] is not None:
         lines.append(f"  peak traced (Python) {f['traced_peak_mb']:,.1f} MB   (tracemalloc on: times above are slower)")
     return "\n".join(lines)
