@@ -229,6 +229,10 @@ class EventAssembler:
                 a1 = self._main_state(doc)
         if etype == BATTLES and a1 is not None and a2 is None:
             a2 = self._opponent(a1, self._pairs)
+        if etype == BATTLES and not cls.get("by_actor1") and a1 is not None and a1.inter == "civilians" and a2 is None:
+            # a "battle" whose only side is civilians is an attack on them
+            etype, sub, civ = VAC, "Attack", True
+            a1, a2 = None, a1
         if "by_actor1" in cls:
             inter = a1.inter if a1 else None
             sub = cls["by_actor1"].get(inter, cls["by_actor1"]["default"])
