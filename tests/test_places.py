@@ -276,3 +276,12 @@ def test_small_town_abroad_is_not_taken_in_another_country(rec):
                    "مواقع استراتيجية في درنة، أبرزها الظهر الحمر والحيلة ومنازل بوربيحة والكسارات.")
     assert doc.focus_country == "LY"
     assert all(p.country in ("LY", None) for p in doc.places), [(p.name, p.country) for p in doc.places]
+
+
+def test_a_country_where_fire_lands_is_a_place(rec):
+    # CNN Arabic (ANT corpus, 2018-08-10): "على إسرائيل" after rockets is where they fell ...
+    doc = run(rec, "ويقول الجيش الإسرائيلي إن نشطاء غزة بقيادة حماس، أطلقوا أكثر من 180 صاروخًا وقذيفة هاون على إسرائيل.")
+    assert "إسرائيل" in [p.name for p in doc.places]
+    # ... but a country pressed or answered "على" is not ("الضغط على إيران")
+    doc = run(rec, "ودعا الوزير إلى زيادة الضغط على إيران لوقف برنامجها النووي.")
+    assert "إيران" not in [p.name for p in doc.places]

@@ -115,6 +115,7 @@ class PlaceRecognizer:
                     self.dirs[s] = (float(d["vector"][0]), float(d["vector"][1]))
         self.offsets = w.get("relative_offset_km") or {}
         self.locative = _stem_set(w.get("locative_words"))
+        self.fire_words = _stem_set(w.get("fire_words"))
         self.loc_clitics = tuple(fold_key(c) for c in w.get("locative_clitics") or ())
         self.stop_words = (self.settle_trig | self.admin_trig | self.countryside | self.near | self.front
                            | set(self.dirs) | self.locative | _stem_set(w.get("stop_names"))
@@ -491,6 +492,10 @@ class PlaceRecognizer:
             mt.locative = True
         lead = min(mt.i0, trig_pos) if trig_pos >= 0 else mt.i0
         if ok(lead - 1) and self._stem_in(toks[lead - 1], self.locative):
+            mt.locative = True
+        # "أطلقوا 180 صاروخاً وقذيفة هاون على إسرائيل": "على" after fire is where it lands
+        if not mt.locative and ok(lead - 1) and toks[lead - 1].text in ("علي", "وعلي") and any(
+                self._stem_in(toks[k], self.fire_words) for k in range(max(0, lead - 6), lead - 1)):
             mt.locative = True
         if mt.rel is not None:
             mt.locative = True
