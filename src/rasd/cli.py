@@ -332,8 +332,6 @@ def cmd_show(args: argparse.Namespace) -> int:
 
 def cmd_export(args: argparse.Namespace) -> int:
     """Write the merged events as ACLED-style CSV, GeoJSON, JSON Lines or Parquet."""
-    from datetime import date
-
     from .export import Filters, export
     from .pipeline import parse_published
 

@@ -608,7 +608,6 @@ class EventAssembler:
                         out[field + "_span"] = (s_, e_)
             return out
         cat_of: list[tuple[Span, str | None, str | None]] = []
-        last_main = None
         for n in numbers:
             q: Quantity = n.value
             i0, i1 = n.tok_start, n.tok_end
@@ -659,7 +658,6 @@ class EventAssembler:
             if "cumulative" in before or "cumulative" in [self.cas_at.get(k) for k in range(i1, min(sent.tok_end, i1 + 4))]:
                 continue  # a running total ("ليرتفع عدد القتلى إلى 305", "40 ألف قتيل منذ 1984")
             cat_of.append((n, group, sub))
-            last_main = group
         lm = None
         for n, group, sub in cat_of:
             q = n.value
