@@ -114,3 +114,36 @@ def test_a_sentence_with_only_a_non_event_phrase(pipe):
     # "السيطرة على الحريق" (bringing a fire under control) contains a capture word and is no act
     text = "وقالت الشركة إن الحريق المحدود الذي اندلع في المصفاة تمت السيطرة عليه. وتمت السيطرة على الحريق."
     assert events(pipe, text, "2018-07-18") == []
+
+
+def test_bomb_with_soldiers_killed(pipe):
+    # SaudiNewsNet (2015-07-23), on Rafah: a bomb planted "by the terrorist elements"
+    text = ("قُتل ضابط و3 جنود بالجيش المصري، بالإضافة إلى إصابة 3 آخرين، في انفجار عبوة ناسفة تم زرعها "
+            "بواسطة العناصر الإرهابية، وذلك أثناء تمشيط قوات الجيش لإحدى مناطق مدينة رفح في محافظة شمال سيناء، "
+            "حسبما أعلن العميد أحمد سمير، المتحدث الرسمي للقوات المسلحة المصرية.")
+    evs = events(pipe, text, "2015-07-23")
+    ieds = [e for e in evs if e.sub_event_type == "Remote explosive/landmine/IED"]
+    assert len(ieds) == 1
+    e = ieds[0]
+    assert e.location.country == "EG" and "رفح" in e.location.name
+    assert e.actor1 is not None and e.actor1.inter != "state"   # the soldiers are the victims
+    assert e.injuries == 3
+
+
+def test_force_met_by_protesters_is_a_protest_event(pipe):
+    # ANT (Sky News Arabia, 2018-03-30), Gaza border protests
+    text = ("وتظاهر آلاف الفلسطينيين قرب السياج الحدودي شرقي قطاع غزة الجمعة. وقالت مصادر طبية فلسطينية إن 7 "
+            "فلسطينيين قتلوا وأصيب أكثر من 1100 آخرين، في مواجهات بين القوات الإسرائيلية والمحتجين.")
+    evs = events(pipe, text, "2018-03-30")
+    assert [e.event_type for e in evs] == ["Protests"]
+    e = evs[0]
+    assert e.sub_event_type == "Excessive force against protesters"
+    assert e.actor1.inter == "protesters" and e.actor2 is not None and e.actor2.country == "ISR"
+    assert e.fatalities == 7
+
+
+def test_dispersed_protest_is_a_protest_with_intervention(pipe):
+    # ANT (France24, 2018-07-22)
+    [e] = events(pipe, "كما شهدت بغداد أمس السبت مظاهرة فرقتها قوات الأمن.", "2018-07-22")
+    assert (e.event_type, e.sub_event_type) == ("Protests", "Protest with intervention")
+    assert e.date_start == date(2018, 7, 21) and e.location.name == "بغداد"
