@@ -147,3 +147,11 @@ def test_dispersed_protest_is_a_protest_with_intervention(pipe):
     [e] = events(pipe, "كما شهدت بغداد أمس السبت مظاهرة فرقتها قوات الأمن.", "2018-07-22")
     assert (e.event_type, e.sub_event_type) == ("Protests", "Protest with intervention")
     assert e.date_start == date(2018, 7, 21) and e.location.name == "بغداد"
+
+
+def test_a_toll_since_a_date_is_an_aggregate_until_publication(pipe):
+    # ANT (BBC Arabic, 2018-03-13)
+    text = "وقتل أكثر من 1100 شخص وأصيب 4 آلاف منذ كثفت الحكومة عملياتها العسكرية ضد الغوطة الشرقية في 18 فبراير/ شباط."
+    [e] = events(pipe, text, "2018-03-13")
+    assert (e.date_start, e.date_end, e.time_precision) == (date(2018, 2, 18), date(2018, 3, 13), 2)
+    assert e.fatalities == 1100 and e.injuries == 4000

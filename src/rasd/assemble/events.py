@@ -509,8 +509,22 @@ class EventAssembler:
             same = [d for d in dates if self.clause[max(0, d.tok_start)] == self.clause[t.tok_start]] or dates
             d = min(same, key=lambda d: abs(d.tok_start - t.tok_start))
             v: DateValue = d.value
+            toks = doc.tokens
+            since = any(toks[k].text in ("منذ", "ومنذ") for k in range(max(doc.sentences[si].tok_start, d.tok_start - 12),
+                                                                      d.tok_start))
+            if since and not v.relative and v.end < doc.published and self._has_toll(doc, si):
+                # "منذ كثفت الحكومة عملياتها ... في 18 فبراير": an aggregate from then until now
+                return v.start, doc.published, 2
             return v.start, v.end, v.precision
         return doc.published, doc.published, 2
+
+    def _has_toll(self, doc: Document, si: int) -> bool:
+        """A figure of killed or injured in the sentence ("قتل أكثر من 1100 شخص ...")."""
+        for n in doc.spans.get("number", ()):
+            if n.sent == si and any(self.cas_at.get(k) in ("killed", "injured", "victims")
+                                    for k in range(n.tok_end, n.tok_end + 3)):
+                return True
+        return False
 
     # ------------------------------------------------------------- places
     def _places(self, doc: Document, si: int, t: Span, places: list[Span],
