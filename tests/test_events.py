@@ -155,3 +155,13 @@ def test_a_toll_since_a_date_is_an_aggregate_until_publication(pipe):
     [e] = events(pipe, text, "2018-03-13")
     assert (e.date_start, e.date_end, e.time_precision) == (date(2018, 2, 18), date(2018, 3, 13), 2)
     assert e.fatalities == 1100 and e.injuries == 4000
+
+
+def test_a_roundup_has_no_governorate_to_fall_back_to(pipe):
+    # France24 press review (ANT, 2018-06-29): Maryland, Daraa, Libya, Tunisia, Morocco in one article;
+    # the Annapolis shooting names no place Rasd knows and must not land in Daraa
+    text = ('في الصحف اليوم: الاعتداء الذي استهدف مقر صحيفة "كابيتال غازيت" المحلية خلف خمسة قتلى بحسب ما ذكرت '
+            'الأجهزة الأمنية. ثم ننتقل للحديث عن درعا في ظل مواصلة النظام السوري حملته. وفي ليبيا وتونس والمغرب '
+            'تتواصل أزمة الهجرة.')
+    evs = events(pipe, text, "2018-06-29")
+    assert not any(e.location.admin1_code == "SY-DR" and e.fatalities == 5 for e in evs)

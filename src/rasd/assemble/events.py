@@ -518,6 +518,13 @@ class EventAssembler:
             return v.start, v.end, v.precision
         return doc.published, doc.published, 2
 
+    @staticmethod
+    def _focused(doc: Document) -> bool:
+        """Whether most place mentions of the article are in its focus country."""
+        cc = [sp.value.country for sp in doc.spans.get("place", ())
+              if sp.value is not None and sp.value.country and sp.value.kind != "dateline"]
+        return bool(cc) and cc.count(doc.focus_country) >= 0.4 * len(cc)
+
     def _has_toll(self, doc: Document, si: int) -> bool:
         """A figure of killed or injured in the sentence ("قتل أكثر من 1100 شخص ...")."""
         for n in doc.spans.get("number", ()):
@@ -587,6 +594,8 @@ class EventAssembler:
             if located:
                 pl = located[0].value
                 return [replace(pl, geo_precision=max(2, pl.geo_precision))], False
+        if not self._focused(doc):
+            return [], True  # a roundup of many countries has no governorate to fall back to
         if doc.focus_admin1 is not None:
             return [replace(doc.focus_admin1, span=None)], True
         if doc.focus_country:
