@@ -353,6 +353,13 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 # --------------------------------------------------------------------------- parser
 
+def _add_progress(p: argparse.ArgumentParser) -> None:
+    g = p.add_mutually_exclusive_group()
+    g.add_argument("--progress", action="store_true", default=None,
+                   help="show a progress bar on stderr (default: when stderr is a terminal)")
+    g.add_argument("--no-progress", dest="progress", action="store_false")
+
+
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
         prog=PROG,
@@ -381,10 +388,7 @@ def build_parser() -> argparse.ArgumentParser:
                    help="leave out the character offsets of evidence and places")
     e.add_argument("--max-chars", metavar="N", type=_positive_int, default=rio.MAX_CHARS,
                    help=f"cut longer articles with a warning (default {rio.MAX_CHARS:,})")
-    prog = e.add_mutually_exclusive_group()
-    prog.add_argument("--progress", action="store_true", default=None,
-                      help="show a progress bar on stderr (default: when stderr is a terminal)")
-    prog.add_argument("--no-progress", dest="progress", action="store_false")
+    _add_progress(e)
     e.set_defaults(func=cmd_extract)
 
     n = sub.add_parser("normalize", help="repair moderation-evasion breaks (قصـ.ف -> قصف)",
@@ -436,10 +440,7 @@ def build_parser() -> argparse.ArgumentParser:
                    help="articles per transaction (default 64)")
     i.add_argument("--no-merge", action="store_true", help="do not merge after ingesting (run rasd merge later)")
     i.add_argument("--json", action="store_true", help="print the run's figures as one JSON object")
-    iprog = i.add_mutually_exclusive_group()
-    iprog.add_argument("--progress", action="store_true", default=None,
-                       help="show a progress bar (default: when stderr is a terminal)")
-    iprog.add_argument("--no-progress", dest="progress", action="store_false")
+    _add_progress(i)
     i.set_defaults(func=cmd_ingest)
 
     m = sub.add_parser("merge", help="merge the same event across articles",

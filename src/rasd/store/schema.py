@@ -21,6 +21,30 @@ from sqlalchemy import (Boolean, Column, Date, DateTime, Float, ForeignKey, Inde
 
 metadata = MetaData()
 
+
+def _coded_event() -> list[Column]:
+    """The coded fields an event has both as one article reports it (event_sources)
+    and once merged (events): type, dates, sides, place."""
+    return [
+        Column("event_type", Text, nullable=False),
+        Column("sub_event_type", Text, nullable=False),
+        Column("date_start", Date, nullable=False),
+        Column("date_end", Date, nullable=False),
+        Column("time_precision", Integer, nullable=False),
+        Column("actor1_id", Integer, ForeignKey("actors.id")),
+        Column("actor1_name", Text),
+        Column("actor2_id", Integer, ForeignKey("actors.id")),
+        Column("actor2_name", Text),
+        Column("place_id", Integer, ForeignKey("places.id")),
+        Column("location_name", Text),
+        Column("geo_precision", Integer),
+        Column("country", String(2)),
+        Column("admin1", Text),
+        Column("lat", Float),
+        Column("lon", Float),
+        Column("civilian_targeting", Boolean, nullable=False),
+    ]
+
 schema_version = Table(
     "schema_version", metadata,
     Column("version", Integer, primary_key=True, autoincrement=False),
@@ -89,23 +113,7 @@ actors = Table(
 events = Table(
     "events", metadata,
     Column("event_id", String(16), primary_key=True),   # E + 12 hex: stable, from the first source
-    Column("event_type", Text, nullable=False),
-    Column("sub_event_type", Text, nullable=False),
-    Column("date_start", Date, nullable=False),
-    Column("date_end", Date, nullable=False),
-    Column("time_precision", Integer, nullable=False),
-    Column("actor1_id", Integer, ForeignKey("actors.id")),
-    Column("actor1_name", Text),
-    Column("actor2_id", Integer, ForeignKey("actors.id")),
-    Column("actor2_name", Text),
-    Column("place_id", Integer, ForeignKey("places.id")),
-    Column("location_name", Text),
-    Column("geo_precision", Integer),
-    Column("country", String(2)),
-    Column("admin1", Text),
-    Column("lat", Float),
-    Column("lon", Float),
-    Column("civilian_targeting", Boolean, nullable=False),
+    *_coded_event(),
     Column("fatalities", Integer),              # ACLED: the lowest credible figure (= fatalities_low)
     Column("fatalities_low", Integer),
     Column("fatalities_best", Integer),
@@ -138,23 +146,7 @@ event_sources = Table(
     Column("article_id", Integer, ForeignKey("articles.id", ondelete="CASCADE"), nullable=False),
     Column("idx", Integer, nullable=False),
     Column("event_id", String(16), ForeignKey("events.event_id", ondelete="SET NULL")),
-    Column("event_type", Text, nullable=False),
-    Column("sub_event_type", Text, nullable=False),
-    Column("date_start", Date, nullable=False),
-    Column("date_end", Date, nullable=False),
-    Column("time_precision", Integer, nullable=False),
-    Column("actor1_id", Integer, ForeignKey("actors.id")),
-    Column("actor1_name", Text),
-    Column("actor2_id", Integer, ForeignKey("actors.id")),
-    Column("actor2_name", Text),
-    Column("place_id", Integer, ForeignKey("places.id")),
-    Column("location_name", Text),
-    Column("geo_precision", Integer),
-    Column("country", String(2)),
-    Column("admin1", Text),
-    Column("lat", Float),
-    Column("lon", Float),
-    Column("civilian_targeting", Boolean, nullable=False),
+    *_coded_event(),
     Column("fatalities", Integer),
     Column("fatalities_text", Text),
     Column("injuries", Integer),
