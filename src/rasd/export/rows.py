@@ -1,6 +1,7 @@
 """The merged events of a store as records, for every export format.
 
-``records(store, filters)`` yields one dict per merged event, in date order,
+``records(store, filters)`` yields one dict per merged event, in date order
+(with coders' corrections applied and rejected events left out),
 with ACLED's column names where they apply and Rasd's extra columns after
 them (see ``COLUMNS``), plus ``_sources`` (the supporting reports: article,
 outlet, URL, evidence, own counts) and ``_actors``/``_place`` objects for the
@@ -86,7 +87,7 @@ def country_code(value: str) -> str | None:
 def _where(filters: Filters | None):
     from ..store.schema import events
 
-    conds = []
+    conds = [events.c.status != "rejected"]      # a coder's rejection (store/corrections.py)
     if filters is None:
         return conds
     if filters.date_from:

@@ -242,3 +242,30 @@ def ingest(store: Store, paths: Iterable[str], *, workers: int = 1, reader: Read
     if merge:
         report.merge = merge_store(store)
     return report
+
+
+def ingest_articles(store: Store, items: list, *, merge: bool = True) -> tuple[IngestReport, list[dict]]:
+    """Extract, store and merge articles given in memory (``rasd.io.Article``), as ``ingest`` does
+    (idempotent; one transaction), in this process; for ``rasd serve``'s ``POST /api/articles``.
+
+    Returns the report and, for each item, ``{"status", "article_key"}``."""
+    report = IngestReport(run_id=uuid.uuid4().hex[:16])
+    t0 = time.perf_counter()
+    loader = _Loader(store, report, lambda m: None, None)
+    plan, tasks = loader.prepare(list(items))
+    with store.read() as conn:
+        existed = store.lookup(conn, [key for action, _, key, _ in plan if action == "extract"])
+    results = [_extract(t) for t in tasks]
+    loader.write(plan, results)
+    report.seconds = time.perf_counter() - t0
+    out = []
+    res = iter(results)
+    for action, it, key, _ in plan:
+        status = action
+        if action == "extract":
+            r = next(res)
+            status = ("updated" if key in existed else "new") if r["ok"] else "failed"
+        out.append({"status": status, "article_key": key, "where": it.where})
+    if merge:
+        report.merge = merge_store(store)
+    return report, out

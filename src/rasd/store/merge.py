@@ -466,6 +466,10 @@ def merge_store(store, full: bool = False) -> MergeStats:
             for m in c.members:
                 if m.event_id != row["event_id"]:
                     assign.append({"sid": m.id, "eid": row["event_id"]})
+        from . import search
+        from .corrections import overlay
+
+        overlay(conn, rows, {c.event_id: [m.key for m in c.members] for c in clusters})   # coders' decisions
         store.upsert_events(conn, rows)
         if assign:
             from sqlalchemy import bindparam
@@ -475,6 +479,8 @@ def merge_store(store, full: bool = False) -> MergeStats:
         gone = sorted(old_ids - new_ids)
         for i in range(0, len(gone), 500):
             conn.execute(events.delete().where(events.c.event_id.in_(gone[i:i + 500])))
+        search.remove(conn, gone)
+        search.index_events(conn, new_ids)
         stats.regrouped = len(todo)
         stats.written = len(rows)
         stats.removed = len(gone)

@@ -19,6 +19,11 @@ table's shape changes.
    indexes on ``places`` and ``events``, kept from ``lat``/``lon`` by a trigger
    (so that the Python code writes the same rows to both databases);
    SQLite: nothing (``lat``/``lon`` are indexed by step 1).
+3. a coder's corrections (``corrections``; ``events.status`` and
+   ``events.original``, see ``corrections.py``) and full-text search
+   (``event_search`` with folded text; SQLite: an FTS5 table ``event_fts``;
+   PostgreSQL: a ``tsvector`` column with a GIN index, see ``search.py``),
+   filled for the events already there; indexes for the web page's filters.
 """
 from __future__ import annotations
 
@@ -79,9 +84,29 @@ def _v2(conn: Connection) -> None:
         conn.execute(text(f"UPDATE {table} SET lat = lat"))   # fill rows that existed before
 
 
+def _v3(conn: Connection) -> None:
+    from sqlalchemy import inspect
+
+    from . import search
+
+    have = {c["name"] for c in inspect(conn).get_columns("events")}
+    if "status" not in have:
+        conn.execute(text("ALTER TABLE events ADD COLUMN status VARCHAR(16) NOT NULL DEFAULT 'active'"))
+    if "original" not in have:
+        conn.execute(text("ALTER TABLE events ADD COLUMN original TEXT"))
+    for t in (schema.corrections, schema.event_search):
+        t.create(conn, checkfirst=True)
+    for t in (schema.events, schema.corrections):
+        for ix in t.indexes:
+            ix.create(conn, checkfirst=True)
+    search.create(conn)
+    search.index_events(conn, None)
+
+
 MIGRATIONS: list[tuple[int, str, Callable[[Connection], None]]] = [
     (1, "tables: articles, events, event_sources, places, actors, ingest_log", _v1),
     (2, "PostGIS geography points with spatial indexes (PostgreSQL)", _v2),
+    (3, "corrections, event status, full-text search (web)", _v3),
 ]
 LATEST = MIGRATIONS[-1][0]
 

@@ -134,10 +134,17 @@ events = Table(
     Column("evidence", Text),                   # the representative source's sentence
     Column("anchor_key", Text, nullable=False),  # source_key of the first source (gives event_id)
     Column("merged_at", DateTime(timezone=True), nullable=False),
+    # a coder's decisions (migration 3; corrections.py): active | rejected, and the pipeline's
+    # values of the fields a coder corrected (JSON; NULL: nothing corrected)
+    Column("status", String(16), nullable=False, server_default="active"),
+    Column("original", Text),
 )
 Index("ix_events_date", events.c.date_start, events.c.date_end)
 Index("ix_events_type", events.c.event_type)
 Index("ix_events_country", events.c.country)
+Index("ix_events_country_admin1", events.c.country, events.c.admin1)
+Index("ix_events_sub_type", events.c.sub_event_type)
+Index("ix_events_latlon", events.c.lat, events.c.lon)
 
 event_sources = Table(
     "event_sources", metadata,
@@ -176,5 +183,29 @@ ingest_log = Table(
     Column("reason", Text, nullable=False),
 )
 Index("ix_ingest_log_run", ingest_log.c.run_id)
+
+corrections = Table(
+    "corrections", metadata,        # every decision of a coder, in order (migration 3; corrections.py)
+    Column("id", Integer, primary_key=True),
+    Column("event_id", String(16), nullable=False),   # the event it was made on (for the record)
+    Column("anchor_key", Text, nullable=False),       # that event's anchor source: what it follows
+    Column("field", String(32), nullable=False),      # a coded field, or "status" (reject / restore)
+    Column("old_value", Text),                        # JSON
+    Column("new_value", Text),                        # JSON
+    Column("coder", Text, nullable=False),
+    Column("note", Text),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+)
+Index("ix_corrections_anchor", corrections.c.anchor_key)
+Index("ix_corrections_event", corrections.c.event_id)
+
+event_search = Table(
+    "event_search", metadata,       # folded text of each event for search (migration 3; search.py)
+    Column("event_id", String(16), primary_key=True),
+    Column("actors", Text),                           # folded names of its sides (substring filter)
+    Column("body", Text),                             # folded words (PostgreSQL: tsv is built from it)
+    # SQLite: an FTS5 table event_fts(body), rowid = the event id's hex as an integer;
+    # PostgreSQL: tsv tsvector + GIN index
+)
 
 TABLES = ("articles", "article_versions", "events", "event_sources", "places", "actors", "ingest_log")
