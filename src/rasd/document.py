@@ -154,6 +154,7 @@ class Document:
     events: list[Event] = field(default_factory=list)
     focus_country: str | None = None   # ISO-2 the article is mostly about
     focus_admin1: Place | None = None  # governorate the article is mostly about
+    word_index: Any = None             # text.wordindex.WordIndex: the tokens each recogniser needs
     warnings: list[str] = field(default_factory=list)
 
     # --- helpers for stages -------------------------------------------------

@@ -11,6 +11,7 @@ from typing import Callable
 
 from .document import Document
 from .text.normalize import fold
+from .text import wordindex
 from .text.segment import ha_stems, sentences, tokenize
 
 Stage = Callable[[Document], None]
@@ -60,6 +61,7 @@ def segment(doc: Document) -> None:
                 extra = frozenset(x for st in t.stems for x in ha_stems(st))
                 if extra:
                     t.sstems = t.sstems | extra
+    doc.word_index = wordindex.index(doc.tokens)
 
 
 class Pipeline:

@@ -76,12 +76,12 @@ class EventAssembler:
             for sp in doc.spans.get(kind, ()):
                 d.setdefault(sp.sent, []).append(sp)
             by_sent[kind] = d
-        cas_spans = self.cas.find(toks, longest_only=True)
+        cas_spans = self.cas.find(toks, longest_only=True, doc=doc)
         self.cas_at: dict[int, str] = {}
         for m in cas_spans:
             for k in range(m.tok_start, m.tok_end):
                 self.cas_at[k] = m.payloads[0]
-        self.singular_at = {m.tok_start for m in self.singular.find(toks)}
+        self.singular_at = {m.tok_start for m in self.singular.find(toks, doc=doc)}
 
         events: list[tuple[Event, int, bool]] = []  # event, sentence, location was a fallback
         weak_events: set[int] = set()

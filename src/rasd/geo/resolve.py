@@ -36,6 +36,7 @@ from dataclasses import dataclass, replace
 
 from ..document import Document, Place
 from ..resources import load
+from ..text import wordindex
 from ..text.normalize import fold_key
 from ..text.segment import Token, analyses, key_of
 from .gazetteer import ART, ART_TAIL, BARE, BARE_TAIL, NEEDS_TRIGGER, Entry, Gazetteer, load_gazetteer
@@ -143,6 +144,10 @@ class PlaceRecognizer:
                 self.next_of.setdefault(key[:i], set()).add(key[i])
         # roads: "الطريق الدولي M5", "طريق حلب - دمشق الدولي", "أوتوستراد درعا-دمشق"
         self.road_heads = _stem_set(w.get("road_heads"))
+        firsts, trig, heads = self.firsts, self.unknown_trig, self.road_heads
+        self.fid_names = wordindex.register(self, lambda t: not firsts.isdisjoint(t.stems))
+        self.fid_unknown = wordindex.register(self, lambda t: not trig.isdisjoint(t.stems))
+        self.fid_roads = wordindex.register(self, lambda t: not heads.isdisjoint(t.stems))
         self.road_adj = {fold_key(x) for x in w.get("road_adjectives") or ()}
         self.road_code_prefixes = {fold_key(x) for x in w.get("road_code_prefixes") or ()}
         self.road_links = {fold_key(x) for x in w.get("road_links") or ()}
@@ -183,7 +188,7 @@ class PlaceRecognizer:
             return
         ftext = doc.norm.text
         gaz = self.gaz
-        matches, blocked = self._find(toks)
+        matches, blocked = self._find(toks, wordindex.positions(doc, self.fid_names))
         tanween = _TANWEEN_RE.search(doc.text) is not None
         blocked += self._actor_spans(doc)
         mentions: list[_Mention] = []
@@ -289,26 +294,32 @@ class PlaceRecognizer:
             doc.focus_admin1 = fa
 
     # ------------------------------------------------------------------ pieces
-    def _find(self, toks: list[Token]) -> tuple[list[tuple], list[tuple[int, int, bool]]]:
+    def _find(self, toks: list[Token], cands: list[int] | None = None
+              ) -> tuple[list[tuple], list[tuple[int, int, bool]]]:
         """Leftmost-longest matches of the name index: (tok_start, tok_end, clitic chars,
-        payload) for places, and the token ranges of blocking phrases."""
+        payload) for places, and the token ranges of blocking phrases.  ``cands``: the
+        positions of the tokens that can open a name (the document's word index), else
+        all are tried."""
         names, next_of, firsts = self.names, self.next_of, self.firsts
         out: list[tuple] = []
         blocked: list[tuple[int, int, bool]] = []
         n = len(toks)
         end = 0
         fh = self._first_hits
-        # the tokens that can open a name (most cannot: one dict lookup each)
-        texts = [t.text for t in toks]
         if len(fh) > 200_000:
             fh.clear()
-        for tx in {tx for tx in texts if tx not in fh}:
-            fh[tx] = tuple(a for a in analyses(tx) if a[0] in firsts)
-        for i in [i for i, tx in enumerate(texts) if fh[tx]]:
+        if cands is None:
+            cands = range(n)
+        for i in cands:
+            tx = toks[i].text
+            starts = fh.get(tx)
+            if starts is None:
+                starts = fh[tx] = tuple(a for a in analyses(tx) if a[0] in firsts)
+            if not starts:
+                continue
             if i < end:
                 continue
             best = None
-            starts = fh[texts[i]]
             for stem, ncl in starts:
                 key: tuple[str, ...] = (stem,)
                 j = i
@@ -547,7 +558,8 @@ class PlaceRecognizer:
         out: list[_Mention] = []
         n = len(toks)
         trig = self.unknown_trig
-        for i in [i for i, t in enumerate(toks) if not trig.isdisjoint(t.stems)]:
+        cands = wordindex.positions(doc, self.fid_unknown)
+        for i in [i for i, t in enumerate(toks) if not trig.isdisjoint(t.stems)] if cands is None else cands:
             if i >= n - 1 or i + 1 in covered:
                 continue
             hit = self._stem_in(toks[i], trig)
@@ -623,7 +635,8 @@ class PlaceRecognizer:
         by_start = None
         out = list(mentions)
         taken: set[int] = set()
-        for i in [i for i, t in enumerate(toks) if not heads.isdisjoint(t.stems)]:
+        cands = wordindex.positions(doc, self.fid_roads)
+        for i in [i for i, t in enumerate(toks) if not heads.isdisjoint(t.stems)] if cands is None else cands:
             if i in taken:
                 continue
             hit = self._stem_in(toks[i], heads)

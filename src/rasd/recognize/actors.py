@@ -23,6 +23,7 @@ from typing import Any
 
 from ..document import Actor, Document
 from ..resources import load
+from ..text import wordindex
 from ..text.match import PhraseMatcher
 from ..text.normalize import fold_key
 from ..text.segment import analyses, key_of
@@ -108,6 +109,8 @@ class ActorRecognizer:
         self._prefixes: set[tuple[str, ...]] = set()
         self._firsts: set[str] = set()
         self._starts: dict[str, tuple] = {}   # word -> its analyses that begin a name
+        firsts = self._firsts
+        self.fid = wordindex.register(self, lambda t: not firsts.isdisjoint(t.stems))
         self.n_names = 0
         # head words (folded, no article) and the links that may follow them ("عناصر من")
         self.heads: set[tuple[str, ...]] = {key_of(fold_key(h)) for h in data.get("heads", ())}
@@ -147,15 +150,16 @@ class ActorRecognizer:
         for i in range(1, len(key)):
             self._prefixes.add(key[:i])
 
-    def find(self, toks) -> list[tuple[int, int, int, int, list[Any]]]:
+    def find(self, toks, doc=None) -> list[tuple[int, int, int, int, list[Any]]]:
         """``self.matcher.find(toks)`` (leftmost-longest, no pronoun suffixes) as
         (tok_start, tok_end, start, end, payloads), skipping at once the words
-        that begin no name: the stage's hot path."""
+        that begin no name (given ``doc``, its word index says which): the stage's hot path."""
         keys, prefixes, firsts, cache = self._keys, self._prefixes, self._firsts, self._starts
         out = []
         n = len(toks)
         last_end = 0
-        for i in range(n):
+        cands = wordindex.positions(doc, self.fid) if doc is not None else None
+        for i in (range(n) if cands is None else cands):
             if i < last_end:
                 continue
             text = toks[i].text
@@ -277,7 +281,7 @@ class ActorRecognizer:
         first: dict[str, int] = {}
         mentions: list[_Mention] = []
         compiled = self._compiled
-        for ts, te, fs, fe, payloads in self.find(toks):
+        for ts, te, fs, fe, payloads in self.find(toks, doc):
             cands, cues = compiled[id(payloads)]
             for p in cues:
                 scores[p.iso2] = scores.get(p.iso2, 0.0) + p.weight

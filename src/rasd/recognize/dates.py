@@ -47,6 +47,7 @@ from operator import attrgetter
 
 from ..document import DateValue, Document, Span
 from ..resources import load
+from ..text import wordindex
 from ..text.normalize import fold_key
 from ..text.segment import analyses, key_of
 from .numbers import number_value
@@ -326,6 +327,7 @@ class DateRecognizer:
                 pats = tuple(self._pats[n] for n in order if n in names)
                 trig.setdefault(pre + w, (len(pre), pats))
         self._triggers = trig
+        self.fid = wordindex.register(self, lambda t: t.text in trig or t.text[-1] in _DIGITS)
         # a token starting with a digit (after clitics): numeric dates, days, years, durations
         self._digit_pats = tuple(self._pats[n] for n in order if n in ("num", "dr", "dm", "dp", "yr", "wi"))
         self._name_heads = {k for w in tk.get("date_name_heads", ()) for k in key_of(_f(w))}
@@ -697,7 +699,10 @@ class DateRecognizer:
         names: list[tuple[int, int]] = []
         trig = self._triggers
         done = 0
-        for t in [t for t in doc.tokens if t.text in trig or t.text[-1] in _DIGITS]:
+        cand = wordindex.positions(doc, self.fid)
+        toks = doc.tokens
+        for t in ([t for t in toks if t.text in trig or t.text[-1] in _DIGITS] if cand is None
+                  else [toks[i] for i in cand]):
             if t.start < done:
                 continue
             hit = trig.get(t.text)

@@ -39,13 +39,13 @@ class ModalityRecognizer:
             self.imperfect.add_all(spec["names"], Modality(kind, int(spec.get("reach", 0))), allow_suffix=False)
 
     def __call__(self, doc: Document) -> None:
-        for m in self.matcher.find(doc.tokens):
+        for m in self.matcher.find(doc.tokens, doc=doc):
             mods = [p for p in m.payloads if p is not None]
             if not mods or None in m.payloads:
                 continue  # an exception phrase ("لا يزال") won the longest match
             doc.add_span("modality", m.start, m.end, "MODALITY", mods[0], m.tok_start, m.tok_end)
         toks = doc.tokens
-        for m in self.imperfect.find(toks):
+        for m in self.imperfect.find(toks, doc=doc):
             nxt = toks[m.tok_end].text if m.tok_end < len(toks) else ""
             # an imperfect verb: يفعل / نفعل / تفعل (not a past تفعّلت like "تمكنت")
             if len(nxt) >= 3 and (nxt[0] in "ين" or (nxt[0] == "ت" and not nxt.endswith("ت"))):

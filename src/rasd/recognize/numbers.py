@@ -33,6 +33,7 @@ from functools import lru_cache
 
 from ..document import Document, Quantity
 from ..resources import load
+from ..text import wordindex
 from ..text.normalize import fold_key
 from ..text.segment import Token, analyses, key_of, tokenize
 
@@ -129,6 +130,7 @@ class NumberRecognizer:
                     else:
                         tokmap.setdefault(p + "ال" + w, (kind, value, len(p), conj))
         self._tokmap = tokmap
+        self.fid = wordindex.register(self, lambda t: t.text in tokmap or t.text[-1] in _DIGITS)
 
         def index(phrases_by_label: dict, by_last: bool) -> dict[str, list[tuple[tuple[str, ...], str]]]:
             idx: dict[str, list[tuple[tuple[str, ...], str]]] = {}
@@ -349,7 +351,9 @@ class NumberRecognizer:
         tokens = doc.tokens
         text = doc.norm.text
         tokmap = self._tokmap
-        cand = [i for i, t in enumerate(tokens) if t.text in tokmap or t.text[-1] in _DIGITS]
+        cand = wordindex.positions(doc, self.fid)
+        if cand is None:
+            cand = [i for i, t in enumerate(tokens) if t.text in tokmap or t.text[-1] in _DIGITS]
         doc.spans.setdefault("number", [])
         if not cand:
             return

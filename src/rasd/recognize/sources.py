@@ -45,14 +45,14 @@ class SourceRecognizer:
     def __call__(self, doc: Document) -> None:
         toks, text = doc.tokens, doc.norm.text
         cue_at: dict[int, str] = {}
-        for m in self.cues.find(toks):
+        for m in self.cues.find(toks, doc=doc):
             cue_at[m.tok_end] = m.payloads[0] if "told_to" not in m.payloads else "told_to"
             if m.payloads[0] == "cue" or "told_to" in m.payloads:
                 # told_to is a proclitic (لصحيفة): the name may start in the same token
                 cue_at.setdefault(m.tok_start, "told_to" if "told_to" in m.payloads else "cue")
         last_outlet: Source | None = None
         by_head: dict[str, Source] = {}  # "صحيفه" -> the last newspaper named, for "الصحيفة ذاتها"
-        for m in self.names.find(toks):
+        for m in self.names.find(toks, doc=doc):
             kinds = [k for k, _ in m.payloads]
             kind, tail = m.payloads[0]
             # "الصحيفة" with the article refers back to the outlet named before

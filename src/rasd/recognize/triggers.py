@@ -37,12 +37,12 @@ class TriggerRecognizer:
 
     def __call__(self, doc: Document) -> None:
         toks = doc.tokens
-        for m in self.triggers.find(toks):
+        for m in self.triggers.find(toks, doc=doc):
             # one phrase may name several classes (rare); keep them all
             for hit in dict.fromkeys(m.payloads):
                 if m.suffixed:
                     hit = TriggerHit(hit.cls, hit.strong, True)
                 doc.add_span("trigger", m.start, m.end, "TRIGGER", hit, m.tok_start, m.tok_end)
-        for m in self.cues.find(toks, longest_only=False):
+        for m in self.cues.find(toks, longest_only=False, doc=doc):
             for group in dict.fromkeys(m.payloads):
                 doc.add_span("cue", m.start, m.end, "CUE", group, m.tok_start, m.tok_end)

@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Iterable
 
+from . import wordindex
 from .normalize import fold_key
 from .segment import Token, analyses, ha_stems, key_of, suffix_stems
 
@@ -40,6 +41,9 @@ class PhraseMatcher:
         self._firsts: set[str] = set()   # first tokens of all keys: a token sharing none starts nothing
         self._starts: dict[str, bool] = {}  # word -> whether it can start an entry (memo, across documents)
         self.max_len = 0
+        firsts = self._firsts
+        self.fid = wordindex.register(
+            self, lambda t: not (firsts.isdisjoint(t.stems) and firsts.isdisjoint(t.sstems)))
 
     def add(self, phrase: str, payload: Any, allow_suffix: bool = True) -> None:
         key = key_of(fold_key(phrase))
@@ -50,34 +54,49 @@ class PhraseMatcher:
             self._no_suffix.add(key)
         for i in range(1, len(key)):
             self._prefixes.add(key[:i])
-        self._firsts.add(key[0])
+        if key[0] not in self._firsts:
+            self._firsts.add(key[0])
+            self._starts.clear()
+            wordindex.changed()
         self.max_len = max(self.max_len, len(key))
 
     def add_all(self, phrases: Iterable[str], payload: Any, allow_suffix: bool = True) -> None:
         for p in phrases:
             self.add(p, payload, allow_suffix)
 
-    def __len__(self) -> int:
-        return len(self._entries)
-
-    def find(self, tokens: list[Token], lo: int = 0, hi: int | None = None,
-             longest_only: bool = True) -> list[Match]:
-        """All matches in tokens[lo:hi]; with ``longest_only`` overlapping shorter
-        matches are dropped (leftmost-longest)."""
-        hi = len(tokens) if hi is None else hi
-        entries, prefixes = self._entries, self._prefixes
-        found: list[Match] = []
+    def _scan(self, tokens: list[Token], lo: int, hi: int) -> list[int]:
+        """The positions in tokens[lo:hi] whose word can start an entry."""
         firsts, memo = self._firsts, self._starts
         if len(memo) > 300_000:
             memo.clear()
+        out = []
         for i in range(lo, hi):
             tk = tokens[i]
             word = tk.text + "\0" if tk.ha else tk.text
             can = memo.get(word)
             if can is None:
                 can = memo[word] = not (firsts.isdisjoint(tk.stems) and firsts.isdisjoint(tk.sstems))
-            if not can:
-                continue
+            if can:
+                out.append(i)
+        return out
+
+    def __len__(self) -> int:
+        return len(self._entries)
+
+    def find(self, tokens: list[Token], lo: int = 0, hi: int | None = None,
+             longest_only: bool = True, doc=None) -> list[Match]:
+        """All matches in tokens[lo:hi]; with ``longest_only`` overlapping shorter
+        matches are dropped (leftmost-longest).  Given the ``doc`` the tokens are
+        from, only the positions its word index gives are tried."""
+        hi = len(tokens) if hi is None else hi
+        entries, prefixes = self._entries, self._prefixes
+        found: list[Match] = []
+        cands = wordindex.positions(doc, self.fid) if doc is not None else None
+        if cands is None:
+            cands = self._scan(tokens, lo, hi)
+        elif lo or hi < len(tokens):
+            cands = [i for i in cands if lo <= i < hi]
+        for i in cands:
             best: Match | None = None
             for stem, ncl in analyses(tokens[i].text):
                 key: tuple[str, ...] = (stem,)

@@ -34,15 +34,19 @@ class Sentence:
 
 
 def tokenize(text: str) -> list[Token]:
+    # findall + str.find is about twice as fast as finditer's match objects: between two
+    # tokens there are only non-word characters, so a word is found where its token starts
     out = []
     cache = _STEM_SETS
-    for m in _TOKEN.finditer(text):
-        w = m.group(0)
+    find = text.find
+    pos = 0
+    for w in _TOKEN.findall(text):
+        s = find(w, pos)
+        pos = s + len(w)
         ss = cache.get(w)
         if ss is None:
             ss = stem_sets(w)
-        s, e = m.span()
-        out.append(Token(w, s, e, 0, ss[0], ss[1]))
+        out.append(Token(w, s, pos, 0, ss[0], ss[1]))
     return out
 
 
