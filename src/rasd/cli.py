@@ -8,6 +8,8 @@
     rasd merge [--db URL] [--full]
     rasd show EVENT_ID [--db URL]
     rasd export [--db URL] --format acled-csv|geojson|jsonl|parquet [-o FILE] [--from --to --country --type]
+    rasd serve [--db URL] [--host 127.0.0.1] [--port 8000] [--token TOKEN]
+    rasd bench-serve [--db URL] [--events 50000]
     rasd --version
 
 Exit status: 0 when at least one article was processed (bad lines skipped, with
@@ -351,6 +353,30 @@ def cmd_export(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+# --------------------------------------------------------------------------- serve, bench-serve
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    """Run the web page and its API over the store (reads open; writes need the token)."""
+    from .store import StoreError
+    from .web.serve import ServeError, serve
+
+    try:
+        serve(args.db, host=args.host, port=args.port, token=args.token, log_level=args.log_level)
+    except ServeError as e:
+        raise CliError(str(e), EXIT_USAGE) from None
+    except StoreError as e:
+        raise CliError(str(e)) from None
+    return EXIT_OK
+
+
+def cmd_bench_serve(args: argparse.Namespace) -> int:
+    """Build (or reuse) a large store and time the API requests the page makes per filter change."""
+    from .web.bench import run
+
+    return run(args.db, events=args.events, corpus=args.corpus, build_db=args.build, workers=args.workers,
+               repeat=args.repeat, as_json=args.json, say=_err)
+
+
 # --------------------------------------------------------------------------- parser
 
 def _add_progress(p: argparse.ArgumentParser) -> None:
@@ -474,6 +500,34 @@ def build_parser() -> argparse.ArgumentParser:
     x.add_argument("--country", metavar="CODE", help="ISO-2, ISO-3 or English name (SY, SYR, Syria)")
     x.add_argument("--type", metavar="TYPE", help="an event type or sub-event type (e.g. Battles, 'Air/drone strike')")
     x.set_defaults(func=cmd_export)
+
+    w = sub.add_parser("serve", help="the web page (map, timeline, table, event view, corrections) and its API",
+                       description="Serve the store over HTTP: the page at /, the API at /api (OpenAPI at /docs). "
+                                   "Reads are open; adding articles and corrections need the token "
+                                   "(Authorization: Bearer TOKEN). Listening on a non-local address without a "
+                                   "token is refused.")
+    w.add_argument("--db", metavar="URL", help=_DB_HELP)
+    w.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
+    w.add_argument("--port", type=int, default=8000, help="port (default 8000)")
+    w.add_argument("--token", metavar="TOKEN", help="the write token (default $RASD_TOKEN); required "
+                                                    "with a non-local --host")
+    w.add_argument("--log-level", default="info", choices=["critical", "error", "warning", "info", "debug"])
+    w.set_defaults(func=cmd_serve)
+
+    bs = sub.add_parser("bench-serve", help="time the web API over a large store (50,000 events)",
+                        description="Build a store of --events events (a real corpus ingested, then its events "
+                                    "cloned with shifted dates and places) unless the store already holds as "
+                                    "many, then time over HTTP the requests the page makes per filter change "
+                                    "(table page, map GeoJSON, stats) for typical filters: p50/p95 in ms.")
+    bs.add_argument("--db", metavar="URL", help="the store to build or reuse (default $RASD_DB, else ./rasd-bench.db)")
+    bs.add_argument("--events", metavar="N", type=_positive_int, default=50_000, help="events (default 50,000)")
+    bs.add_argument("--corpus", metavar="JSONL", nargs="*",
+                    help="articles to ingest first (default: the ANT 2018 conflict corpus when present)")
+    bs.add_argument("--build", action="store_true", help="build even if the store is big enough")
+    bs.add_argument("--workers", metavar="N", type=_positive_int, default=2, help="ingest processes (default 2)")
+    bs.add_argument("--repeat", metavar="N", type=_positive_int, default=10, help="rounds per filter (default 10)")
+    bs.add_argument("--json", action="store_true", help="print the figures as JSON")
+    bs.set_defaults(func=cmd_bench_serve)
     return p
 
 
