@@ -5,6 +5,7 @@ Formats, by suffix and else by the first bytes:
 =====================================  =======================================
 ``.jsonl``/``.ndjson`` (``{`` first)   JSON Lines of articles (``rasd.io``'s reader)
 ``.json`` (``[`` first)                one article object or an array of them
+``.parquet`` (``PAR1`` first)          a table of articles, one per row (``parquet.py``)
 ``.html``/``.htm``/``.xhtml``          a news page (``html.py``)
 ``.rss``/``.atom``/``.xml`` feeds       RSS/Atom (``feeds.py``)
 ``.warc``/``.warc.gz``                 WARC (``warc.py``)
@@ -30,6 +31,7 @@ from .encoding import decode_bytes
 from .feeds import looks_like_feed, read_feed
 from .fetch import Fetcher
 from .html import looks_like_html, read_html
+from .parquet import looks_like_parquet, read_parquet
 from .warc import looks_like_warc, read_warc
 
 HTML_SUFFIXES = (".html", ".htm", ".xhtml", ".shtml", ".php", ".aspx")
@@ -39,7 +41,9 @@ MAX_PAGE_BYTES = 20 * 1024 * 1024      # a "page" larger than this is not a news
 
 
 def _format(name: str, head: bytes) -> str:
-    """jsonl, json, html, feed, warc or text."""
+    """jsonl, json, parquet, html, feed, warc or text."""
+    if name.endswith(".parquet") or looks_like_parquet(head):
+        return "parquet"
     if name.endswith(rio.JSONL_SUFFIXES):
         return "jsonl"
     if name.endswith(".json"):
@@ -131,6 +135,10 @@ class Reader:
             if fmt in ("jsonl", "json"):
                 yield from rio.read_articles(path, published=self.published, outlet=self.outlet,
                                              max_chars=self.max_chars, fmt=fmt)
+            elif fmt == "parquet":
+                stream.seek(0)
+                yield from read_parquet(stream, path, published=self.published, outlet=self.outlet,
+                                        max_chars=self.max_chars)
             elif fmt == "warc":
                 stream.seek(0)
                 yield from read_warc(stream, path, max_chars=self.max_chars)
