@@ -4,7 +4,8 @@
     rasd normalize FILE|-
     rasd bench [JSONL ...] [--limit N]
     rasd gazetteer info | lookup NAME | add PATH... | remove PATH...
-    rasd ingest PATH... [--db URL] [--workers N] [--fetch]
+    rasd ingest PATH... [--db URL] [--workers N] [--fetch]   |   rasd ingest --events OUTPUT [--db URL]
+    rasd spark INPUT... OUTPUT [--master local[*]|spark://HOST:PORT|yarn] [--partitions N]
     rasd merge [--db URL] [--full]
     rasd show EVENT_ID [--db URL]
     rasd export [--db URL] --format acled-csv|geojson|jsonl|parquet [-o FILE] [--from --to --country --type]
@@ -230,17 +231,28 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     from .store.loader import ingest
     from .store.repository import redact
 
+    if bool(args.inputs) == bool(args.events):
+        raise CliError("give PATH... to read, or --events OUTPUT (the output of rasd spark), not both", EXIT_USAGE)
     store = _open_store(args.db)
     fetcher = Fetcher(timeout=args.timeout, max_bytes=args.max_bytes) if args.fetch else None
     reader = Reader(fetcher=fetcher, published=args.published, outlet=args.outlet, max_chars=args.max_chars)
     show = args.progress or (args.progress is None and sys.stderr.isatty())
     total = None
-    if len(args.inputs) == 1 and Path(args.inputs[0]).is_file() and \
+    if args.inputs and len(args.inputs) == 1 and Path(args.inputs[0]).is_file() and \
             args.inputs[0].lower().endswith(rio.JSONL_SUFFIXES):
         total = rio.count_records(args.inputs[0])
     try:
-        report = ingest(store, args.inputs, workers=args.workers, reader=reader, merge=not args.no_merge,
-                        progress=show, total=total, batch_size=args.batch, say=_err)
+        if args.events:                     # a rasd spark output: extracted already
+            from .scale.load import LoadError, load
+
+            try:
+                report = load(store, args.events, batch_size=args.batch, merge=not args.no_merge,
+                              progress=show, say=_err)
+            except LoadError as e:
+                raise CliError(str(e)) from None
+        else:
+            report = ingest(store, args.inputs, workers=args.workers, reader=reader, merge=not args.no_merge,
+                            progress=show, total=total, batch_size=args.batch, say=_err)
     except KeyboardInterrupt:
         _err("interrupted: what was written so far is kept; run the same command again to finish")
         return EXIT_INTERRUPTED
@@ -267,6 +279,13 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     if report.read == 0 and report.bad:
         return EXIT_INPUT
     return EXIT_OK
+
+
+def cmd_spark(args: argparse.Namespace) -> int:
+    """Run the pipeline, places and merge on Apache Spark (rasd.scale.spark)."""
+    from .scale.spark import command
+
+    return command(args, say=_err)
 
 
 def cmd_merge(args: argparse.Namespace) -> int:
@@ -448,7 +467,10 @@ def build_parser() -> argparse.ArgumentParser:
                                    "text are passed over; changed ones are re-extracted.  Safe to interrupt "
                                    "and run again.  Bad inputs are reported (and logged in the database) "
                                    "without stopping the batch.")
-    i.add_argument("inputs", metavar="PATH", nargs="+", help="files, directories, or - for stdin")
+    i.add_argument("inputs", metavar="PATH", nargs="*", help="files, directories, or - for stdin")
+    i.add_argument("--events", metavar="OUTPUT",
+                   help="load the output directory of rasd spark (its articles/ and errors/) instead of "
+                        "reading and extracting PATHs")
     i.add_argument("--db", metavar="URL", help=_DB_HELP)
     i.add_argument("--workers", metavar="N", type=_positive_int, default=1,
                    help="extraction processes (default 1)")
@@ -468,6 +490,17 @@ def build_parser() -> argparse.ArgumentParser:
     i.add_argument("--json", action="store_true", help="print the run's figures as one JSON object")
     _add_progress(i)
     i.set_defaults(func=cmd_ingest)
+
+    from .scale.spark import add_arguments as _spark_arguments
+
+    k = sub.add_parser("spark", help="run on Apache Spark: extract, place and merge events from large archives",
+                       description="Read articles (JSON Lines, JSON, Parquet, WARC, HTML, feeds, text; local, "
+                                   "HDFS or S3 paths) on a Spark cluster, extract them with the same pipeline "
+                                   "(once per worker), and write events and places as Parquet partitioned by "
+                                   "country and month, the events merged across articles, the articles and "
+                                   "the bad inputs.  Needs pyspark (pip install 'rasd[spark]') and Java.")
+    _spark_arguments(k)
+    k.set_defaults(func=cmd_spark)
 
     m = sub.add_parser("merge", help="merge the same event across articles",
                        description="Group stored raw events into events: same type, dates within a day, "

@@ -46,7 +46,6 @@ import os
 import shutil
 import sys
 import time
-from functools import partial
 
 from rasd.scale import rows as R      # absolute: spark-submit may run this file as a script
 
