@@ -19,6 +19,8 @@
     "location_name", "admin1", "country", "lat", "lon", "geo_precision", "fatalities", "fatalities_low",
     "fatalities_best", "fatalities_high", "fatalities_text", "injuries", "children_killed", "women_killed",
     "children_injured", "women_injured", "civilian_targeting", "reported_by", "outlets", "n_sources", "n_articles", "status"];
+  const CORE = ["event_type", "sub_event_type", "date_start", "date_end", "actor1", "actor2", "location_name",
+    "admin1", "country", "fatalities", "injuries"];
   const INTEGER = new Set(["fatalities", "injuries", "children_killed", "women_killed", "children_injured", "women_injured", "time_precision", "geo_precision"]);
   const FLOAT = new Set(["lat", "lon"]);
 
@@ -168,26 +170,30 @@
 
   // Points of the current filter, clustered on a pixel grid per zoom level (fast for 50,000
   // events: one pass, and only as many markers as there are occupied cells).
-  const pts = { n: 0, lon: null, lat: null, fat: null, type: null, id: null, date: null, types: [] };
+  let pts = { n: 0, types: [] };
   const eventsLayer = L.layerGroup().addTo(map);
   const CELL = 52;
-  function setPoints(fc) {
+  // GeoJSON -> typed arrays, with each point's pixel position at zoom 0 (a zoom's position is
+  // that times 2^zoom): computed once per point set, which the cache keeps.
+  function toPoints(fc) {
     const feats = (fc && fc.features) || [];
     const n = feats.length;
-    pts.n = n; pts.lon = new Float64Array(n); pts.lat = new Float64Array(n);
-    pts.fat = new Int32Array(n); pts.type = new Uint8Array(n); pts.id = new Array(n); pts.date = new Array(n);
+    const o = { n, lon: new Float64Array(n), lat: new Float64Array(n), x0: new Float64Array(n), y0: new Float64Array(n),
+                fat: new Int32Array(n), type: new Uint8Array(n), id: new Array(n), date: new Array(n), types: [] };
     const typeIdx = new Map();
-    pts.types = [];
     for (let i = 0; i < n; i++) {
       const f = feats[i], c = f.geometry.coordinates, p = f.properties || {};
-      pts.lon[i] = c[0]; pts.lat[i] = c[1];
-      pts.fat[i] = p.fatalities || 0;
+      o.lon[i] = c[0]; o.lat[i] = c[1];
+      const q = map.project([c[1], c[0]], 0);
+      o.x0[i] = q.x; o.y0[i] = q.y;
+      o.fat[i] = p.fatalities || 0;
       let ti = typeIdx.get(p.event_type);
-      if (ti === undefined) { ti = pts.types.length; typeIdx.set(p.event_type, ti); pts.types.push(p.event_type); }
-      pts.type[i] = ti;
-      pts.id[i] = p.event_id || f.id;
-      pts.date[i] = p.date_start;
+      if (ti === undefined) { ti = o.types.length; typeIdx.set(p.event_type, ti); o.types.push(p.event_type); }
+      o.type[i] = ti;
+      o.id[i] = p.event_id || f.id;
+      o.date[i] = p.date_start;
     }
+    return o;
   }
   function fitPoints() {
     let s = 90, n = -90, w = 180, e = -180;
@@ -203,17 +209,18 @@
     eventsLayer.clearLayers();
     if (!pts.n) return;
     const z = map.getZoom();
+    const scale = Math.pow(2, z);
     const b = map.getBounds().pad(0.25);
     const cells = new Map();
     const W = b.getWest(), E = b.getEast(), S = b.getSouth(), N = b.getNorth();
     for (let i = 0; i < pts.n; i++) {
       const la = pts.lat[i], lo = pts.lon[i];
       if (la < S || la > N || lo < W || lo > E) continue;
-      const p = map.project([la, lo], z);
-      const key = Math.floor(p.x / CELL) * 100003 + Math.floor(p.y / CELL);
+      const px = pts.x0[i] * scale, py = pts.y0[i] * scale;
+      const key = Math.floor(px / CELL) * 100003 + Math.floor(py / CELL);
       let c = cells.get(key);
       if (!c) { c = { n: 0, x: 0, y: 0, fat: 0, idx: [], tc: new Map() }; cells.set(key, c); }
-      c.n++; c.x += p.x; c.y += p.y; c.fat += pts.fat[i];
+      c.n++; c.x += px; c.y += py; c.fat += pts.fat[i];
       if (c.idx.length < 12) c.idx.push(i);
       c.tc.set(pts.type[i], (c.tc.get(pts.type[i]) || 0) + 1);
     }
@@ -329,13 +336,30 @@
   $("page-next").addEventListener("click", () => { state.offset += state.limit; apply({ tableOnly: true }); });
 
   // ---------- apply the filters ----------
+  // One filter change: the table's page first (a small, fast request: the answer, with the
+  // count), then the map's points and the timeline's counts, each cached by its query (a
+  // filter set met before, or a brushed date range over the same timeline, costs no request
+  // for what it already has). The server answers one request at a time faster than three at
+  // once, so the table is not kept waiting behind the map's 50,000 points.
+  const cache = { points: new Map(), stats: new Map() };
+  function cached(kind, key, load) {
+    const c = cache[kind];
+    if (c.has(key)) { const v = c.get(key); c.delete(key); c.set(key, v); return v; }
+    const p = load();
+    c.set(key, p);
+    p.catch(() => c.delete(key));
+    while (c.size > 12) c.delete(c.keys().next().value);
+    return p;
+  }
+  function clearCache() { cache.points.clear(); cache.stats.clear(); }
+
   async function apply(opts) {
     opts = opts || {};
     const seq = ++applySeq;
     const t0 = performance.now();
-    if (aborter && !opts.tableOnly) aborter.abort();
+    if (aborter) aborter.abort();
     const ctl = new AbortController();
-    if (!opts.tableOnly) aborter = ctl;
+    aborter = ctl;
     writeHash();
     showRange();
     const p = readFilters();
@@ -349,23 +373,31 @@
     const sp = new URLSearchParams(p); sp.delete("date_from"); sp.delete("date_to"); sp.delete("bbox");
     document.body.dataset.state = "loading";
     try {
-      const jobs = [api("/api/events?" + tp, { signal: ctl.signal })];
-      if (!opts.tableOnly) {
-        jobs.push(api("/api/events?" + gp, { signal: ctl.signal }));
-        jobs.push(api("/api/stats?" + sp, { signal: ctl.signal }));
-      }
-      const [table, geo, stats] = await Promise.all(jobs);
+      const table = await api("/api/events?" + tp, { signal: ctl.signal });
       if (seq !== applySeq) return;
       renderTable(table);
-      if (geo) {
-        setPoints(geo);
-        if (opts.fit && pts.n && !state.inView) fitPoints(); else drawPoints();
+      const tTable = performance.now() - t0;
+      document.body.dataset.answered = seq;
+      let geo = null, stats = null, tGot = 0, tDrawn = 0;
+      if (!opts.tableOnly) {
+        // Not tied to this change's abort signal: a cached load may serve a later change.
+        [geo, stats] = await Promise.all([
+          cached("points", gp.toString(), () => api("/api/events?" + gp).then(toPoints)),
+          cached("stats", sp.toString(), () => api("/api/stats?" + sp)),
+        ]);
+        if (seq !== applySeq) return;
+        tGot = performance.now() - t0;
+        if (geo !== pts || opts.fit) {
+          pts = geo;
+          if (opts.fit && pts.n && !state.inView) fitPoints(); else drawPoints();
+        }
+        tDrawn = performance.now() - t0;
+        if (stats !== lastStats) { lastStats = stats; timeline.setData(stats.by_day, [$("f-date_from").value, $("f-date_to").value]); }
       }
-      if (stats) timeline.setData(stats.by_day, [$("f-date_from").value, $("f-date_to").value]);
       $("layout").classList.remove("error");
       state.gen++;
       const ms = performance.now() - t0;
-      window.rasdPerf = { last: ms, gen: state.gen, points: pts.n, total: table.total };
+      window.rasdPerf = { last: ms, table: tTable, got: tGot, drawn: tDrawn, gen: state.gen, points: pts.n, total: table.total };
       document.body.dataset.gen = state.gen;
       document.body.dataset.state = "ready";
     } catch (e) {
@@ -374,6 +406,7 @@
       document.body.dataset.state = "error";
     }
   }
+  let lastStats = null;
   const applySoon = debounce(() => { state.offset = 0; apply(); }, 250);
   const form = $("filter-form");
   form.addEventListener("submit", (ev) => { ev.preventDefault(); state.offset = 0; apply(); });
@@ -524,18 +557,16 @@
       try {
         const out = await post(`/api/events/${encodeURIComponent(ev.event_id)}/${rejecting ? "reject" : "restore"}`, { note: note.value });
         renderEvent(out || (await api("/api/events/" + encodeURIComponent(ev.event_id))));
-        loadFacets(); apply();
+        clearCache(); loadFacets(); apply();
       } catch (e) { msg.textContent = e.message; msg.className = "ev-msg err"; }
     });
     body.append(h("div", { class: "ev-actions" }, rb, note));
 
-    // Fields.
+    // Fields: the ones a coder checks first, then the rest folded away.
     const corrected = new Set(Object.keys(ev.original || {}));
-    const table = h("table", { class: "fields" });
-    for (const f of SHOWN) {
-      if (!(f in ev)) continue;
+    const row = (f) => {
       const tr = h("tr", { dataset: { field: f }, class: corrected.has(f) ? "corrected" : "" });
-      const val = h("td", { class: "val", dir: "auto" }, fmtVal(f, ev[f]));
+      const val = h("td", { class: "val" }, h("bdi", { text: fmtVal(f, ev[f]) }));
       if (corrected.has(f)) val.append(" ", h("small", { class: "orig", text: t("ev.original", { v: fmtVal(f, ev.original[f]) }) }));
       tr.append(h("th", { text: I.field(f) }), val);
       const cell = h("td", { class: "act" });
@@ -545,10 +576,21 @@
         cell.append(b);
       }
       tr.append(cell);
-      table.append(tr);
+      return tr;
+    };
+    const table = h("table", { class: "fields" });
+    const more = h("table", { class: "fields" });
+    for (const f of SHOWN) {
+      if (!(f in ev)) continue;
+      (CORE.includes(f) || corrected.has(f) ? table : more).append(row(f));
     }
-    body.append(h("h3", { text: t("ev.fields") }), table);
+    body.append(h("h3", { text: t("ev.fields") }), table,
+      h("details", { class: "more-fields" }, h("summary", { text: t("ev.more") }), more));
 
+    // Sources, each with its article and highlighted spans.
+    const srcs = ev.sources || [];
+    body.append(h("h3", { text: t("ev.sources", { n: srcs.length }) }), legendSpans());
+    srcs.forEach((s, k) => body.append(renderSource(s, k)));
     // Corrections history.
     const corr = ev.corrections || [];
     const ul = h("ul", { class: "corrections" });
@@ -561,10 +603,6 @@
     if (!corr.length) ul.append(h("li", { class: "none", text: t("ev.no_corrections") }));
     body.append(h("h3", { text: t("ev.corrections") }), ul);
 
-    // Sources, each with its article and highlighted spans.
-    const srcs = ev.sources || [];
-    body.append(h("h3", { text: t("ev.sources", { n: srcs.length }) }), legendSpans());
-    srcs.forEach((s, k) => body.append(renderSource(s, k)));
   }
 
   function legendSpans() {
@@ -619,7 +657,7 @@
         renderEvent(out || (await api("/api/events/" + encodeURIComponent(ev.event_id))));
         const m = document.querySelector("#ev-body .ev-msg");
         if (m) { m.textContent = t("ev.saved"); m.className = "ev-msg ok"; }
-        loadFacets(); apply();
+        clearCache(); loadFacets(); apply();
       } catch (err) {
         save.disabled = false;
         msg.textContent = err.message; msg.className = "ev-msg err";
@@ -640,10 +678,11 @@
     apply({ tableOnly: true });
     if (state.eventId) openEvent(state.eventId);
     map.invalidateSize();
+    timeline.resize();
   });
 
   // ---------- start ----------
-  window.addEventListener("resize", debounce(() => { timeline.draw(); map.invalidateSize(); }, 150));
+  window.addEventListener("resize", debounce(() => { timeline.resize(); map.invalidateSize(); }, 150));
   async function start() {
     relabel();
     const ev = readHash();
@@ -653,6 +692,6 @@
     await apply();
     if (ev) openEvent(ev);
   }
-  window.Rasd = { apply, openEvent, closeEvent, state, map };
+  window.Rasd = { apply, openEvent, closeEvent, state, map, drawPoints, timeline, get pts() { return pts; } };
   start();
 })();
