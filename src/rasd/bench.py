@@ -63,7 +63,7 @@ def load_articles(inputs: list[str], limit: int | None, say: Callable[[str], Non
 
 
 def run_bench(inputs: list[str] | None = None, *, limit: int | None = None, trace_memory: bool = False,
-              as_json: bool = False, say: Callable[[str], None] = print) -> int:
+              as_json: bool = False, profile: int = 0, say: Callable[[str], None] = print) -> int:
     from .pipeline import Pipeline
 
     inputs = list(inputs) if inputs else default_inputs()
@@ -88,7 +88,14 @@ def run_bench(inputs: list[str] | None = None, *, limit: int | None = None, trac
     with_events = 0
     by_type: Counter[str] = Counter()
     n_chars = 0
+    profiler = None
+    if profile:
+        import cProfile
+
+        profiler = cProfile.Profile()
+        profiler.enable()
     t_start = time.perf_counter()
+    c_start = time.process_time()
     for art in articles:
         a0 = time.perf_counter()
         doc = pipe.make_document(art.text, **art.meta())
@@ -100,6 +107,9 @@ def run_bench(inputs: list[str] | None = None, *, limit: int | None = None, trac
             n_events += len(doc.events)
             by_type.update(e.event_type for e in doc.events)
     t_run = time.perf_counter() - t_start
+    c_run = time.process_time() - c_start
+    if profiler is not None:
+        profiler.disable()
     traced_peak = None
     if trace_memory:
         import tracemalloc
@@ -119,6 +129,8 @@ def run_bench(inputs: list[str] | None = None, *, limit: int | None = None, trac
         "build_s": round(t_build, 3),
         "run_s": round(t_run, 3),
         "articles_per_s": round(n / t_run, 1) if t_run else None,
+        "cpu_s": round(c_run, 3),
+        "articles_per_cpu_s": round(n / c_run, 1) if c_run else None,
         "characters_per_s": round(n_chars / t_run) if t_run else None,
         "latency_ms": {"mean": round(1000 * t_run / n, 3), "p50": round(1000 * _percentile(lat, 0.5), 3),
                        "p95": round(1000 * _percentile(lat, 0.95), 3),
@@ -137,11 +149,27 @@ def run_bench(inputs: list[str] | None = None, *, limit: int | None = None, trac
     from .geo.commands import bench_figures   # the gazetteer: build, load, one 2,000-word article
 
     fig["gazetteer"] = bench_figures("\n".join(a.text for a in articles[:100]))
+    if profiler is not None:
+        fig["profile"] = _top_functions(profiler, profile)
     if as_json:
         print(json.dumps(fig, ensure_ascii=False))
     else:
         print(format_figures(fig))
     return 0
+
+
+def _top_functions(profiler, n: int) -> list[dict]:
+    """The ``n`` functions with the most time of their own (cProfile: times are inflated
+    by the profiler itself, the ranking is what matters)."""
+    import pstats
+
+    st = pstats.Stats(profiler)
+    rows = []
+    for (path, line, name), (_cc, calls, tottime, cumtime, _callers) in st.stats.items():
+        where = f"{Path(path).name}:{line}({name})" if line else name
+        rows.append({"function": where, "calls": calls, "own_s": round(tottime, 4), "cum_s": round(cumtime, 4)})
+    rows.sort(key=lambda r: -r["own_s"])
+    return rows[:n]
 
 
 def format_figures(f: dict) -> str:
@@ -153,6 +181,8 @@ def format_figures(f: dict) -> str:
         f"  run                  {f['run_s']:8.2f} s   one process",
         f"  throughput           {f['articles_per_s']:>10,.1f} articles/s   "
         f"{f['characters_per_s']:>12,} characters/s",
+        f"  CPU time             {f['cpu_s']:8.2f} s   {f['articles_per_cpu_s']:>10,.1f} articles per CPU-second "
+        "(per core; less disturbed by other work on the machine)",
         "  latency per article  mean {mean:.2f} ms   p50 {p50:.2f}   p95 {p95:.2f}   p99 {p99:.2f}   "
         "max {max:.2f} ms ({slowest})".format(**f["latency_ms"]),
         "  stage time shares:",
@@ -174,6 +204,10 @@ def format_figures(f: dict) -> str:
         lines.append(f"  gazetteer            build {g['build_s']:.2f} s ({g['entries']:,} places, {g['names']:,} names)"
                      f"   load {1000 * g['load_s']:.1f} ms   {g['article_words']:,}-word article: "
                      f"lookup {g['lookup_ms']:.2f} ms, whole place stage {g['place_stage_ms']:.2f} ms")
+    if f.get("profile"):
+        lines.append("  profile (cProfile, own time; the profiler slows everything down):")
+        for r in f["profile"]:
+            lines.append(f"    {r['own_s']:8.3f} s own  {r['cum_s']:8.3f} s cum  {r['calls']:>9,} calls  {r['function']}")
     if f["traced_peak_mb"] is not None:
         lines.append(f"  peak traced (Python) {f['traced_peak_mb']:,.1f} MB   (tracemalloc on: times above are slower)")
     return "\n".join(lines)

@@ -11,8 +11,7 @@ from typing import Callable
 
 from .document import Document
 from .text.normalize import fold
-from .text import wordindex
-from .text.segment import ha_stems, sentences, tokenize
+from .text.segment import segment as segment_text
 
 Stage = Callable[[Document], None]
 
@@ -49,19 +48,7 @@ def parse_published(value) -> date | None:
 
 def segment(doc: Document) -> None:
     doc.norm = fold(doc.text)
-    doc.tokens = tokenize(doc.norm.text)
-    doc.sentences = sentences(doc.norm.text, doc.tokens)
-    # a final ه in the original may be the pronoun "his/its" ("اعتراضه"); a folded ة may not
-    text = doc.text
-    for t in doc.tokens:
-        if t.text.endswith("ه"):
-            _, e = doc.norm.to_original(t.start, t.end)
-            if text[e - 1:e] == "ه":
-                t.ha = True
-                extra = frozenset(x for st in t.stems for x in ha_stems(st))
-                if extra:
-                    t.sstems = t.sstems | extra
-    doc.word_index = wordindex.index(doc.tokens)
+    doc.tokens, doc.sentences, doc.word_index = segment_text(doc.norm)
 
 
 class Pipeline:

@@ -144,10 +144,9 @@ class PlaceRecognizer:
                 self.next_of.setdefault(key[:i], set()).add(key[i])
         # roads: "الطريق الدولي M5", "طريق حلب - دمشق الدولي", "أوتوستراد درعا-دمشق"
         self.road_heads = _stem_set(w.get("road_heads"))
-        firsts, trig, heads = self.firsts, self.unknown_trig, self.road_heads
-        self.fid_names = wordindex.register(self, lambda t: not firsts.isdisjoint(t.stems))
-        self.fid_unknown = wordindex.register(self, lambda t: not trig.isdisjoint(t.stems))
-        self.fid_roads = wordindex.register(self, lambda t: not heads.isdisjoint(t.stems))
+        self.fid_names = wordindex.register(self, stems=self.firsts)
+        self.fid_unknown = wordindex.register(self, stems=self.unknown_trig)
+        self.fid_roads = wordindex.register(self, stems=self.road_heads)
         self.road_adj = {fold_key(x) for x in w.get("road_adjectives") or ()}
         self.road_code_prefixes = {fold_key(x) for x in w.get("road_code_prefixes") or ()}
         self.road_links = {fold_key(x) for x in w.get("road_links") or ()}

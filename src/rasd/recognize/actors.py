@@ -109,8 +109,7 @@ class ActorRecognizer:
         self._prefixes: set[tuple[str, ...]] = set()
         self._firsts: set[str] = set()
         self._starts: dict[str, tuple] = {}   # word -> its analyses that begin a name
-        firsts = self._firsts
-        self.fid = wordindex.register(self, lambda t: not firsts.isdisjoint(t.stems))
+        self.fid = wordindex.register(self, stems=self._firsts)
         self.n_names = 0
         # head words (folded, no article) and the links that may follow them ("عناصر من")
         self.heads: set[tuple[str, ...]] = {key_of(fold_key(h)) for h in data.get("heads", ())}
@@ -146,7 +145,10 @@ class ActorRecognizer:
         if not key:
             return
         self._keys.setdefault(key, []).append(payload)
-        self._firsts.add(key[0])
+        if key[0] not in self._firsts:
+            self._firsts.add(key[0])
+            self._starts.clear()
+            wordindex.changed()
         for i in range(1, len(key)):
             self._prefixes.add(key[:i])
 

@@ -327,7 +327,7 @@ class DateRecognizer:
                 pats = tuple(self._pats[n] for n in order if n in names)
                 trig.setdefault(pre + w, (len(pre), pats))
         self._triggers = trig
-        self.fid = wordindex.register(self, lambda t: t.text in trig or t.text[-1] in _DIGITS)
+        self.fid = wordindex.register(self, words=trig, digits=True)
         # a token starting with a digit (after clitics): numeric dates, days, years, durations
         self._digit_pats = tuple(self._pats[n] for n in order if n in ("num", "dr", "dm", "dp", "yr", "wi"))
         self._name_heads = {k for w in tk.get("date_name_heads", ()) for k in key_of(_f(w))}

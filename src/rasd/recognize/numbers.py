@@ -130,7 +130,7 @@ class NumberRecognizer:
                     else:
                         tokmap.setdefault(p + "ال" + w, (kind, value, len(p), conj))
         self._tokmap = tokmap
-        self.fid = wordindex.register(self, lambda t: t.text in tokmap or t.text[-1] in _DIGITS)
+        self.fid = wordindex.register(self, words=tokmap, digits=True)
 
         def index(phrases_by_label: dict, by_last: bool) -> dict[str, list[tuple[tuple[str, ...], str]]]:
             idx: dict[str, list[tuple[tuple[str, ...], str]]] = {}

@@ -41,9 +41,7 @@ class PhraseMatcher:
         self._firsts: set[str] = set()   # first tokens of all keys: a token sharing none starts nothing
         self._starts: dict[str, bool] = {}  # word -> whether it can start an entry (memo, across documents)
         self.max_len = 0
-        firsts = self._firsts
-        self.fid = wordindex.register(
-            self, lambda t: not (firsts.isdisjoint(t.stems) and firsts.isdisjoint(t.sstems)))
+        self.fid = wordindex.register(self, stems=self._firsts, suffixed=True)
 
     def add(self, phrase: str, payload: Any, allow_suffix: bool = True) -> None:
         key = key_of(fold_key(phrase))

@@ -94,11 +94,14 @@ class Normalized:
     """A normalised text and the maps that lead back to the original.
 
     ``maps`` are applied in order (the last edit's map first); an empty tuple
-    means the text is unchanged.
+    means the text is unchanged.  ``letters`` (from ``fold``) is the text before
+    its one-for-one letter folds, at the same offsets: it tells a folded ة from a
+    real ه.
     """
 
     text: str
     maps: tuple[OffsetMap, ...] = ()
+    letters: str | None = None
 
     def _map(self, i: int) -> int:
         for m in self.maps:
@@ -203,7 +206,7 @@ def fold(text: str) -> Normalized:
     rep = repair(text)
     folded = _apply(rep.text, _FOLD_PATTERN, _fold_char) if _FOLD_PATTERN.search(rep.text) else _identity(rep.text)
     # translate is 1:1, so the map is unchanged
-    ftext = folded.text
+    ftext = letters = folded.text
     for a, b in _FOLD_PAIRS.items():  # 1:1 replacements keep the map (str.replace is C-fast)
         if a in ftext:
             ftext = ftext.replace(a, b)
@@ -212,8 +215,7 @@ def fold(text: str) -> Normalized:
         ftext = low
     else:
         ftext = "".join(c.lower() if len(c.lower()) == 1 else c for c in ftext)
-    folded = Normalized(ftext, folded.maps)
-    return rep.compose(folded)
+    return Normalized(ftext, folded.maps + rep.maps, letters)
 
 
 def fold_key(s: str) -> str:

@@ -9,6 +9,9 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
+from . import wordindex
+from .normalize import Normalized
+
 _TOKEN = re.compile(r"[^\W_]+(?:[.,][0-9]+)*", re.UNICODE)
 # A sentence ends at . ! ? ؟ followed by space/quote/end, or at a line break.
 _SENT_END = re.compile(r"(?:[.!?؟]+[\"')\]]*(?=\s|$))|\n+")
@@ -66,7 +69,8 @@ def stem_sets(tok: str) -> tuple[frozenset, frozenset]:
     return r
 
 
-def sentences(text: str, tokens: list[Token]) -> list[Sentence]:
+def sentence_bounds(text: str) -> list[tuple[int, int]]:
+    """(start, end) of each sentence of ``text``, whitespace trimmed."""
     bounds: list[tuple[int, int]] = []
     pos = 0
     for m in _SENT_END.finditer(text):
@@ -76,20 +80,80 @@ def sentences(text: str, tokens: list[Token]) -> list[Sentence]:
         pos = end
     if text[pos:].strip():
         bounds.append((pos, len(text)))
-    out: list[Sentence] = []
-    ti = 0
-    for si, (s, e) in enumerate(bounds):
-        # trim whitespace
+    out = []
+    for s, e in bounds:
         while s < e and text[s].isspace():
             s += 1
         while e > s and text[e - 1].isspace():
             e -= 1
+        out.append((s, e))
+    return out
+
+
+def sentences(text: str, tokens: list[Token]) -> list[Sentence]:
+    out: list[Sentence] = []
+    ti = 0
+    for si, (s, e) in enumerate(sentence_bounds(text)):
         t0 = ti
         while ti < len(tokens) and tokens[ti].start < e:
             tokens[ti].sent = si
             ti += 1
         out.append(Sentence(s, e, t0, ti))
     return out
+
+
+def segment(norm: Normalized) -> tuple[list[Token], list[Sentence], wordindex.WordIndex]:
+    """Tokens, sentences and the word index of a folded text, in one pass (the hot
+    path: what ``tokenize``, ``sentences`` and ``wordindex.index`` do, fused).
+
+    A token whose word ends in a real ه (``norm.letters`` tells it from a folded ة)
+    gets ``ha`` and the stems without that pronoun."""
+    text = norm.text
+    letters = norm.letters if norm.letters is not None else text
+    bounds = sentence_bounds(text)
+    ends = [e for _, e in bounds]
+    nb = len(ends)
+    si = 0
+    sent_end = ends[0] if nb else 0
+    tok_starts = [0] * (nb + 1)
+    memo = wordindex.WORDS
+    if len(memo) > 300_000:
+        memo.clear()
+    hits: dict[int, list[int]] = {}
+    tokens: list[Token] = []
+    find = text.find
+    pos = 0
+    i = 0
+    for w in _TOKEN.findall(text):
+        s = find(w, pos)
+        pos = s + len(w)
+        if s >= sent_end:
+            while si < nb and s >= ends[si]:
+                si += 1
+                tok_starts[si] = i
+            sent_end = ends[si] if si < nb else len(text) + 1
+        ha = w[-1] == "ه" and letters[pos - 1] == "ه"
+        key = w + "\0" if ha else w
+        entry = memo.get(key)
+        if entry is None:
+            stems, sstems = stem_sets(w)
+            if ha:
+                extra = frozenset(x for st in stems for x in ha_stems(st))
+                if extra:
+                    sstems = sstems | extra
+            entry = memo[key] = (stems, sstems, wordindex.ids_for(w, stems, sstems))
+        tokens.append(Token(w, s, pos, si if si < nb else 0, entry[0], entry[1], ha))
+        for fid in entry[2]:
+            lst = hits.get(fid)
+            if lst is None:
+                hits[fid] = [i]
+            else:
+                lst.append(i)
+        i += 1
+    for k in range(si + 1, nb + 1):
+        tok_starts[k] = i
+    sents = [Sentence(s, e, tok_starts[k], tok_starts[k + 1]) for k, (s, e) in enumerate(bounds)]
+    return tokens, sents, wordindex.WordIndex(wordindex.last_id(), hits)
 
 
 CONJ = ("و", "ف")
@@ -106,36 +170,32 @@ def analyses(tok: str) -> tuple[tuple[str, int], ...]:
     >>> analyses("وبلدات")
     (('وبلدات', 0), ('بلدات', 1), ('لدات', 2))
     """
-    out: dict[str, int] = {}
-
-    def add(stem: str, n: int, min_len: int) -> None:
-        if len(stem) >= min_len and stem not in out:
-            out[stem] = n
-
-    def article(rest: str, n: int, prep: str) -> None:
-        # rest after conj/prep; strip the article if present
-        if rest.startswith("ال") and len(rest) >= 4:
-            add(rest[2:], n, 2)
-        elif prep == "ل" and rest.startswith("ل") and len(rest) >= 3:  # لل = ل + ال
-            add(rest[1:], n - 1 if n else n, 2)
-
-    add(tok, 0, 1)
-    article(tok, 0, "")
-    for c in ("",) + CONJ:
-        if c and not tok.startswith(c):
-            continue
+    out: dict[str, int] = {tok: 0}
+    if tok.startswith("ال") and len(tok) >= 4 and tok[2:] not in out:
+        out[tok[2:]] = 0
+    c0 = tok[:1]
+    for c in (("", c0) if c0 in CONJ else ("",)):
         r1 = tok[len(c):]
-        for p in ("",) + PREP:
+        p0 = r1[:1]
+        for p in (("", p0) if p0 in PREP else ("",)):
             if not c and not p:
-                continue
-            if p and not r1.startswith(p):
                 continue
             r2 = r1[len(p):]
             if p == "ك" and not r2.startswith("ال"):
                 continue  # ك is a proclitic before the article (كالعادة); كميات, كتائب are words
             n = len(c) + len(p)
-            add(r2, n, 2 if not p else 3)  # "ولم", "وقد": a conjunction before a short word
-            article(r2, n, p)
+            # "ولم", "وقد": a conjunction before a short word
+            if len(r2) >= (3 if p else 2) and r2 not in out:
+                out[r2] = n
+            # then the stem without the article (ل + ال is written لل)
+            if r2.startswith("ال") and len(r2) >= 4:
+                stem, k = r2[2:], n
+            elif p == "ل" and r2.startswith("ل") and len(r2) >= 3:
+                stem, k = r2[1:], n - 1
+            else:
+                continue
+            if len(stem) >= 2 and stem not in out:
+                out[stem] = k
     return tuple(out.items())
 
 

@@ -2,54 +2,117 @@
 
 Most words of an article start no lexicon entry, no place name, no number and no
 date.  Every recogniser used to scan all tokens to find the few it cares about;
-now each registers a *word test* once (``register``), the tests are run once per
-distinct word (memoised across documents), and ``index`` gives, per document,
-the token positions each test accepted, in one pass over the tokens.
+now each registers once what its words look like, and the segmenter
+(``text.segment.segment``) records, per document and in the same pass that makes
+the tokens, the positions each registration accepts.
 
-    fid = register(self, lambda tok: ...)      # at build time, once per recogniser
-    doc.word_index = index(doc.tokens)          # the segment stage
-    positions(doc, fid)                         # sorted token positions, or None
-                                                # (not indexed: scan all tokens)
+    fid = register(self, stems=firsts)               # a stem of the word is in ``firsts``
+    fid = register(self, stems=firsts, suffixed=True)  # ... or a stem without a pronoun suffix
+    fid = register(self, words=table, digits=True)    # the folded word is in ``table``, or ends in a digit
+    positions(doc, fid)     # sorted token positions, or None (not indexed: scan all tokens)
 
-A test must depend only on the token's word (``text``, its stems and ``ha``),
-never on its position or neighbours.  Registrations are weak: a recogniser that
-is garbage-collected takes its test with it.
+The sets are held by reference: a lexicon that grows after registering calls
+``changed()``.  What a word is accepted by is worked out once per distinct word,
+with an inverted index (stem or word -> registrations) and memoised across
+documents.  Registrations are weak: a recogniser that is garbage-collected takes
+its registration with it.
 """
 from __future__ import annotations
 
 import weakref
+from collections.abc import Collection
 from itertools import count
-from typing import Any, Callable
+from typing import TYPE_CHECKING, NamedTuple
 
-from .segment import Token
+if TYPE_CHECKING:
+    from .segment import Token
 
-_TESTS: dict[int, tuple[weakref.ref, Callable[[Token], Any]]] = {}
+
+class _Test(NamedTuple):
+    owner: weakref.ref
+    stems: Collection[str] | None
+    suffixed: bool
+    words: Collection[str] | None
+    digits: bool
+
+
+_TESTS: dict[int, _Test] = {}
 _IDS = count()
-_MEMO: dict[str, tuple[int, ...]] = {}
-_MEMO_LIMIT = 300_000
-_state = {"last": -1}   # the highest id registered so far
+# word (+ "\0" when it ends in a real ه) -> (stems, suffix-less stems, registration ids):
+# the memo of text.segment.segment, emptied whenever a registration is added or changes
+WORDS: dict[str, tuple] = {}
+_state: dict = {"last": -1, "inverted": None}
+_DIGITS = frozenset("0123456789")
 
 
-def register(owner: object, test: Callable[[Token], Any]) -> int:
-    """Register ``test`` (truthy for the words ``owner`` must look at); returns its id."""
+def register(owner: object, *, stems: Collection[str] | None = None, suffixed: bool = False,
+             words: Collection[str] | None = None, digits: bool = False) -> int:
+    """Register what ``owner`` looks at; returns the id ``positions`` takes."""
     fid = next(_IDS)
 
     def gone(_ref, fid=fid) -> None:
         _TESTS.pop(fid, None)
+        changed()
 
-    _TESTS[fid] = (weakref.ref(owner, gone), test)
+    _TESTS[fid] = _Test(weakref.ref(owner, gone), stems, suffixed, words, digits)
     _state["last"] = fid
-    _MEMO.clear()
+    changed()
     return fid
 
 
 def changed() -> None:
-    """A registered test now answers differently (its lexicon grew): forget the answers."""
-    _MEMO.clear()
+    """A registered set grew or a registration went: forget what words were accepted by."""
+    WORDS.clear()
+    _state["inverted"] = None
+
+
+def _inverted() -> tuple[dict, dict, dict, tuple]:
+    inv = _state["inverted"]
+    if inv is None:
+        by_stem: dict[str, list[int]] = {}
+        by_sstem: dict[str, list[int]] = {}
+        by_word: dict[str, list[int]] = {}
+        digit_ids = []
+        for fid, t in list(_TESTS.items()):
+            for s in t.stems or ():
+                by_stem.setdefault(s, []).append(fid)
+                if t.suffixed:
+                    by_sstem.setdefault(s, []).append(fid)
+            for w in t.words or ():
+                by_word.setdefault(w, []).append(fid)
+            if t.digits:
+                digit_ids.append(fid)
+        inv = _state["inverted"] = (by_stem, by_sstem, by_word, tuple(digit_ids))
+    return inv
+
+
+def ids_for(text: str, stems: Collection[str], sstems: Collection[str]) -> tuple[int, ...]:
+    """The registrations that accept a word (its folded text, stems and suffix-less stems)."""
+    by_stem, by_sstem, by_word, digit_ids = _inverted()
+    out: set[int] = set()
+    for s in stems:
+        hit = by_stem.get(s)
+        if hit:
+            out.update(hit)
+    if by_sstem:
+        for s in sstems:
+            hit = by_sstem.get(s)
+            if hit:
+                out.update(hit)
+    hit = by_word.get(text)
+    if hit:
+        out.update(hit)
+    if digit_ids and text[-1:] in _DIGITS:
+        out.update(digit_ids)
+    return tuple(sorted(out))
+
+
+def last_id() -> int:
+    return _state["last"]
 
 
 class WordIndex:
-    """Per document: test id -> the sorted positions of the tokens it accepted."""
+    """Per document: registration id -> the sorted positions of the tokens it accepted."""
 
     __slots__ = ("last", "hits")
 
@@ -63,27 +126,8 @@ class WordIndex:
         return self.hits.get(fid, [])
 
 
-def index(tokens: list[Token]) -> WordIndex:
-    memo = _MEMO
-    if len(memo) > _MEMO_LIMIT:
-        memo.clear()
-    hits: dict[int, list[int]] = {}
-    for i, t in enumerate(tokens):
-        key = t.text + "\0" if t.ha else t.text
-        ids = memo.get(key)
-        if ids is None:
-            ids = memo[key] = tuple(fid for fid, (_, test) in list(_TESTS.items()) if test(t))
-        for fid in ids:
-            lst = hits.get(fid)
-            if lst is None:
-                hits[fid] = [i]
-            else:
-                lst.append(i)
-    return WordIndex(_state["last"], hits)
-
-
 def positions(doc, fid: int) -> list[int] | None:
-    """The positions ``fid``'s test accepted in ``doc``, or None when ``doc`` was not
-    indexed with it (the caller then scans every token)."""
+    """The positions ``fid``'s registration accepted in ``doc``, or None when ``doc`` was
+    not indexed with it (the caller then scans every token)."""
     wi = getattr(doc, "word_index", None)
     return None if wi is None else wi.get(fid)
