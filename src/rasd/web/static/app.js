@@ -245,7 +245,7 @@
         div.style.width = div.style.height = div.style.lineHeight = size + "px";
         div.textContent = c.n >= 10000 ? Math.round(c.n / 1000) + "k" : String(c.n);
         const icon = L.divIcon({ html: div, className: "cluster-wrap", iconSize: [size, size] });
-        const m = L.marker(ll, { icon, keyboard: false, title: t("map.events", { n: c.n }) });
+        const m = L.marker(ll, { icon, keyboard: false, title: I.events(c.n) });
         m.on("click", () => clusterClick(c, ll));
         eventsLayer.addLayer(m);
       }
@@ -303,9 +303,9 @@
       const tr = h("tr", { dataset: { eventId: e.event_id }, tabindex: 0, class: (e.status === "rejected" ? "rejected " : "") + (e.event_id === state.eventId ? "selected" : "") },
         h("td", { class: "date", dir: "ltr" }, e.date_start === e.date_end || !e.date_end ? e.date_start : `${e.date_start} – ${e.date_end}`),
         h("td", { class: "type" }, h("span", { class: "dot" }), I.type(e.event_type), h("br"), h("small", { text: I.type(e.sub_event_type) })),
-        h("td", { class: "actors", dir: "auto", text: actors || "–" }),
-        h("td", { class: "loc", dir: "auto", text: e.location_name || "–" }),
-        h("td", { class: "admin1", dir: "auto", text: e.admin1 || "–" }),
+        h("td", { class: "actors" }, h("bdi", { text: actors || "–" })),
+        h("td", { class: "loc" }, h("bdi", { text: e.location_name || "–" })),
+        h("td", { class: "admin1" }, h("bdi", { text: e.admin1 || "–" })),
         h("td", { class: "country", text: I.country(e.country) || "–" }),
         h("td", { class: "num" + (e.corrected ? " corrected" : ""), text: e.fatalities === null || e.fatalities === undefined ? "–" : String(e.fatalities) }),
         h("td", { class: "num", title: (e.outlets || []).join(", "), text: String(e.n_sources || 0) }));
@@ -318,7 +318,8 @@
     $("page-info").textContent = total ? t("pager.info", { a: state.offset + 1, b: state.offset + evs.length, n: total }) : "";
     $("page-prev").disabled = state.offset <= 0;
     $("page-next").disabled = state.offset + evs.length >= total;
-    $("count").textContent = t("count", { n: total.toLocaleString(I.lang === "en" ? "en" : "ar-u-nu-latn") });
+    $("count").textContent = I.events(total);
+    $("count").dataset.total = total;
     document.querySelectorAll("th[data-sort]").forEach((th) => {
       th.classList.toggle("sorted", th.dataset.sort === state.sort);
       th.dataset.order = th.dataset.sort === state.sort ? state.order : "";

@@ -9,12 +9,11 @@
     "f.in_view": "ما في حدود الخريطة فقط", "f.include_rejected": "إظهار الأحداث المرفوضة",
     "f.reset": "مسح التصفية", "f.all": "الكل",
     "map.options": "الخريطة", "map.online": "خلفية OpenStreetMap (تتطلب الإنترنت)",
-    "map.events": "{n} حدثًا", "map.no_coords": "{n} بلا إحداثيات",
     "timeline.title": "الخط الزمني (اسحب لتحديد فترة)", "timeline.clear": "كل التواريخ",
     "col.date": "التاريخ", "col.type": "النوع", "col.actors": "الأطراف", "col.location": "المكان",
     "col.admin1": "المحافظة", "col.country": "البلد", "col.fatalities": "القتلى", "col.sources": "المصادر",
     "pager.prev": "السابق", "pager.next": "التالي", "pager.info": "{a}–{b} من {n}",
-    "count": "{n} حدثًا", "loading": "جارٍ التحميل…", "empty": "لا أحداث تطابق التصفية",
+    "loading": "جارٍ التحميل…", "empty": "لا أحداث تطابق التصفية",
     "error": "خطأ: {msg}",
     "ev.close": "إغلاق", "ev.fields": "الحقول", "ev.more": "حقول أخرى", "ev.sources": "المصادر ({n})", "ev.corrections": "التصحيحات",
     "ev.edit": "تصحيح", "ev.save": "حفظ", "ev.cancel": "إلغاء", "ev.note": "ملاحظة",
@@ -38,12 +37,11 @@
     "f.in_view": "Only what the map shows", "f.include_rejected": "Show rejected events",
     "f.reset": "Clear filters", "f.all": "All",
     "map.options": "Map", "map.online": "OpenStreetMap background (needs the internet)",
-    "map.events": "{n} events", "map.no_coords": "{n} without coordinates",
     "timeline.title": "Timeline (drag to select a period)", "timeline.clear": "All dates",
     "col.date": "Date", "col.type": "Type", "col.actors": "Actors", "col.location": "Location",
     "col.admin1": "Governorate", "col.country": "Country", "col.fatalities": "Fatalities", "col.sources": "Sources",
     "pager.prev": "Previous", "pager.next": "Next", "pager.info": "{a}–{b} of {n}",
-    "count": "{n} events", "loading": "Loading…", "empty": "No event matches the filters",
+    "loading": "Loading…", "empty": "No event matches the filters",
     "error": "Error: {msg}",
     "ev.close": "Close", "ev.fields": "Fields", "ev.more": "More fields", "ev.sources": "Sources ({n})", "ev.corrections": "Corrections",
     "ev.edit": "Correct", "ev.save": "Save", "ev.cancel": "Cancel", "ev.note": "Note",
@@ -108,6 +106,18 @@
     if (vars) s = s.replace(/\{(\w+)\}/g, (m, k) => (vars[k] === undefined || vars[k] === null ? "" : String(vars[k])));
     return s;
   }
+  // "N events" with each language's plural forms (Arabic: 1, 2, 3-10, 11-99, 100+).
+  function events(n) {
+    const num = Number(n) || 0;
+    const shown = num.toLocaleString(lang === "en" ? "en" : "ar-u-nu-latn");
+    if (lang === "en") return num === 1 ? "1 event" : `${shown} events`;
+    if (num === 1) return "حدث واحد";
+    if (num === 2) return "حدثان";
+    const r = num % 100;
+    if (r >= 3 && r <= 10) return `${shown} أحداث`;
+    if (r >= 11 && r <= 99) return `${shown} حدثًا`;
+    return `${shown} حدث`;
+  }
   function field(name) { const f = fields[name]; return f ? f[lang === "en" ? 1 : 0] : name; }
   function type(name) { if (!name) return ""; return lang === "en" ? name : (types[name] || name); }
   function country(code) {
@@ -131,5 +141,5 @@
     try { localStorage.setItem("rasd.lang", lang); } catch (e) { /* ignore */ }
     apply();
   }
-  window.RasdI18n = { t, field, type, country, apply, setLang, get lang() { return lang; } };
+  window.RasdI18n = { t, events, field, type, country, apply, setLang, get lang() { return lang; } };
 })();
