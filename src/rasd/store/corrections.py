@@ -314,10 +314,12 @@ def correct(store, event_id: str, field: str, value: Any, coder: str, note: str 
             written.append({**rec, "id": rid})
         before = {k: row[k] for k in row}
         apply(row, [_Decision(w["field"], w["new_value"]) for w in written])
-        changed = {k: v for k, v in row.items() if k in before and v != before[k] or k in ("status", "original")}
-        conn.execute(events.update().where(events.c.event_id == event_id).values(**changed))
-        from .search import index_events
+        from .search import feature, index_events
 
+        row["feature"] = feature(row)
+        changed = {k: v for k, v in row.items()
+                   if k in before and v != before[k] or k in ("status", "original", "feature")}
+        conn.execute(events.update().where(events.c.event_id == event_id).values(**changed))
         index_events(conn, [event_id])
     return written
 

@@ -470,6 +470,9 @@ def merge_store(store, full: bool = False) -> MergeStats:
         from .corrections import overlay
 
         overlay(conn, rows, {c.event_id: [m.key for m in c.members] for c in clusters})   # coders' decisions
+        for row in rows:
+            row["feature"] = search.feature(row)       # the web page's map point
+            row["rid"] = search.rowid(row["event_id"])  # its full-text rowid
         store.upsert_events(conn, rows)
         if assign:
             from sqlalchemy import bindparam

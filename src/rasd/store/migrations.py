@@ -24,6 +24,11 @@ table's shape changes.
    (``event_search`` with folded text; SQLite: an FTS5 table ``event_fts``;
    PostgreSQL: a ``tsvector`` column with a GIN index, see ``search.py``),
    filled for the events already there; indexes for the web page's filters.
+4. ``events.feature``, the event as a GeoJSON Feature for the web page's map,
+   ``events.rid`` (its full-text rowid), and a covering index of the columns the page filters, counts and maps by
+   (``ix_events_page``), so its queries over many events read no wide row;
+   SQLite: ``actor_fts``, FTS5 trigrams over the folded names of the sides
+   (substring search by index).
 """
 from __future__ import annotations
 
@@ -84,12 +89,15 @@ def _v2(conn: Connection) -> None:
         conn.execute(text(f"UPDATE {table} SET lat = lat"))   # fill rows that existed before
 
 
-def _v3(conn: Connection) -> None:
-    from sqlalchemy import inspect
+def _columns(conn: Connection, table: str) -> set[str]:
+    """A table's column names (without reflection, which warns about PostGIS types)."""
+    return set(conn.execute(text(f"SELECT * FROM {table} WHERE 1 = 0")).keys())
 
+
+def _v3(conn: Connection) -> None:
     from . import search
 
-    have = {c["name"] for c in inspect(conn).get_columns("events")}
+    have = _columns(conn, "events")
     if "status" not in have:
         conn.execute(text("ALTER TABLE events ADD COLUMN status VARCHAR(16) NOT NULL DEFAULT 'active'"))
     if "original" not in have:
@@ -98,15 +106,38 @@ def _v3(conn: Connection) -> None:
         t.create(conn, checkfirst=True)
     for t in (schema.events, schema.corrections):
         for ix in t.indexes:
-            ix.create(conn, checkfirst=True)
+            if ix.name != "ix_events_page":      # step 4's (its columns come then)
+                ix.create(conn, checkfirst=True)
     search.create(conn)
     search.index_events(conn, None)
+
+
+def _v4(conn: Connection) -> None:
+    from . import search
+
+    have = _columns(conn, "events")
+    if "feature" not in have:
+        conn.execute(text("ALTER TABLE events ADD COLUMN feature TEXT"))
+    if "rid" not in have:
+        conn.execute(text("ALTER TABLE events ADD COLUMN rid BIGINT"))
+    search.fill_features(conn)
+    conn.execute(text("DROP INDEX IF EXISTS ix_events_latlon"))   # step 3's; the page's index covers it
+    for ix in schema.events.indexes:
+        ix.create(conn, checkfirst=True)
+    search.create(conn)                     # SQLite: actor_fts, new here
+    if conn.dialect.name == "sqlite" and search.has_fts(conn, "actor_fts"):
+        conn.execute(text("DELETE FROM actor_fts"))
+        rows = conn.execute(select(schema.event_search.c.event_id, schema.event_search.c.actors)).all()
+        if rows:
+            conn.execute(text("INSERT INTO actor_fts (rowid, actors) VALUES (:rid, :actors)"),
+                         [{"rid": search.rowid(e), "actors": a or ""} for e, a in rows])
 
 
 MIGRATIONS: list[tuple[int, str, Callable[[Connection], None]]] = [
     (1, "tables: articles, events, event_sources, places, actors, ingest_log", _v1),
     (2, "PostGIS geography points with spatial indexes (PostgreSQL)", _v2),
     (3, "corrections, event status, full-text search (web)", _v3),
+    (4, "the web page's map features and a covering index for its filters", _v4),
 ]
 LATEST = MIGRATIONS[-1][0]
 

@@ -16,7 +16,7 @@ JSON text, so both databases hold exactly the same values.
 """
 from __future__ import annotations
 
-from sqlalchemy import (Boolean, Column, Date, DateTime, Float, ForeignKey, Index, Integer, MetaData,
+from sqlalchemy import (BigInteger, Boolean, Column, Date, DateTime, Float, ForeignKey, Index, Integer, MetaData,
                         String, Table, Text, UniqueConstraint)
 
 metadata = MetaData()
@@ -138,13 +138,23 @@ events = Table(
     # values of the fields a coder corrected (JSON; NULL: nothing corrected)
     Column("status", String(16), nullable=False, server_default="active"),
     Column("original", Text),
+    # the event as a GeoJSON Feature for the web page's map (migration 4; search.feature):
+    # written with the row, so that 50,000 points cost the database a concatenation, not a format
+    Column("feature", Text),
+    # the event id's hex digits as an integer: the rowid of its full-text entries (SQLite), so a
+    # search joins the page's covering index on integers (migration 4; search.py)
+    Column("rid", BigInteger),
 )
 Index("ix_events_date", events.c.date_start, events.c.date_end)
 Index("ix_events_type", events.c.event_type)
 Index("ix_events_country", events.c.country)
 Index("ix_events_country_admin1", events.c.country, events.c.admin1)
 Index("ix_events_sub_type", events.c.sub_event_type)
-Index("ix_events_latlon", events.c.lat, events.c.lon)
+# everything the web page filters, counts and maps by, in date order: its queries read this index
+# alone instead of the wide rows (evidence, JSON lists) -- rasd serve over 50,000 events (migration 4)
+Index("ix_events_page", events.c.date_start, events.c.event_type, events.c.country, events.c.status,
+      events.c.sub_event_type, events.c.admin1, events.c.fatalities, events.c.lat, events.c.lon,
+      events.c.date_end, events.c.outlets, events.c.rid, events.c.event_id, events.c.feature)
 
 event_sources = Table(
     "event_sources", metadata,

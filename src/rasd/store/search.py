@@ -15,7 +15,8 @@ alone and passed as a bound parameter, so no input can inject SQL or break the
 FTS syntax.
 
     SQLite      an FTS5 table ``event_fts(body)`` whose rowid is the event id's hex digits as
-                an integer (``E0123456789ab`` -> 0x0123456789ab); query ``"w1"* "w2"*``
+                an integer (``E0123456789ab`` -> 0x0123456789ab, kept in ``events.rid``); query
+                ``"w1"* "w2"*``
     PostgreSQL  ``event_search.tsv`` (a ``tsvector`` built with ``array_to_tsvector`` from the
                 words: no parser or dictionary in the way, the 'simple' behaviour) with a GIN
                 index; query ``'w1':* & 'w2':*`` cast to ``tsquery``
@@ -35,6 +36,7 @@ from sqlalchemy.engine import Connection
 from .schema import actors, articles, event_search, event_sources, events
 
 _WORD = re.compile(r"[^\W_]+")
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 MAX_TERMS = 16
 MAX_TOKEN = 64
 MAX_TOKENS = 20_000          # per event (PostgreSQL caps a tsvector at 1 MB)
@@ -77,10 +79,11 @@ def rowid(event_id: str) -> int:
 
 # --------------------------------------------------------------------------- the index
 
-def has_fts(conn: Connection) -> bool:
+def has_fts(conn: Connection, table: str = "event_fts") -> bool:
+    """Whether this SQLite database has the FTS5 table (``event_fts`` or ``actor_fts``)."""
     if conn.dialect.name != "sqlite":
         return True
-    return conn.execute(text("SELECT 1 FROM sqlite_master WHERE name = 'event_fts'")).first() is not None
+    return conn.execute(text("SELECT 1 FROM sqlite_master WHERE name = :t"), {"t": table}).first() is not None
 
 
 def create(conn: Connection) -> None:
@@ -89,22 +92,25 @@ def create(conn: Connection) -> None:
         conn.execute(text("ALTER TABLE event_search ADD COLUMN IF NOT EXISTS tsv tsvector"))
         conn.execute(text("CREATE INDEX IF NOT EXISTS ix_event_search_tsv ON event_search USING GIN (tsv)"))
         return
-    try:
-        with conn.begin_nested():
-            conn.execute(text("CREATE VIRTUAL TABLE IF NOT EXISTS event_fts USING fts5("
-                              "body, tokenize = 'unicode61 remove_diacritics 0')"))
-    except Exception:   # an SQLite built without FTS5: search falls back to LIKE over event_search.body
-        pass
+    for ddl in ("CREATE VIRTUAL TABLE IF NOT EXISTS event_fts USING fts5(body, tokenize = 'unicode61 "
+                "remove_diacritics 0')",
+                "CREATE VIRTUAL TABLE IF NOT EXISTS actor_fts USING fts5(actors, tokenize = 'trigram')"):
+        try:
+            with conn.begin_nested():
+                conn.execute(text(ddl))
+        except Exception:   # an SQLite without FTS5 (or trigrams, before 3.34): LIKE over event_search
+            pass
 
 
 def remove(conn: Connection, event_ids: Iterable[str]) -> None:
     ids = list(event_ids)
-    fts = conn.dialect.name == "sqlite" and has_fts(conn)
+    sqlite = conn.dialect.name == "sqlite"
+    ftss = [t for t in ("event_fts", "actor_fts") if sqlite and has_fts(conn, t)]
     for i in range(0, len(ids), 500):
         chunk = ids[i:i + 500]
         conn.execute(delete(event_search).where(event_search.c.event_id.in_(chunk)))
-        if fts:
-            conn.execute(text("DELETE FROM event_fts WHERE rowid IN :ids")
+        for t in ftss:
+            conn.execute(text(f"DELETE FROM {t} WHERE rowid IN :ids")
                          .bindparams(bindparam("ids", expanding=True)), {"ids": [rowid(e) for e in chunk]})
 
 
@@ -116,6 +122,7 @@ def index_events(conn: Connection, event_ids: Iterable[str] | None) -> int:
         ids = list(dict.fromkeys(event_ids))
     pg = conn.dialect.name == "postgresql"
     fts = not pg and has_fts(conn)
+    afts = not pg and has_fts(conn, "actor_fts")
     a1, a2 = actors.alias("a1"), actors.alias("a2")
     n = 0
     for i in range(0, len(ids), 500):
@@ -156,8 +163,50 @@ def index_events(conn: Connection, event_ids: Iterable[str] | None) -> int:
             if fts:
                 conn.execute(text("INSERT INTO event_fts (rowid, body) VALUES (:rid, :body)"),
                              [{"rid": rowid(o["event_id"]), "body": o["body"]} for o in out])
+            if afts:
+                conn.execute(text("INSERT INTO actor_fts (rowid, actors) VALUES (:rid, :actors)"),
+                             [{"rid": rowid(o["event_id"]), "actors": o["actors"]} for o in out])
         n += len(out)
     return n
+
+
+# --------------------------------------------------------------------------- map features
+
+def feature(row) -> str | None:
+    """``events.feature``: the event as a GeoJSON Feature with the light properties the map needs
+    (event_id, event_type, fatalities, date_start); None without coordinates."""
+    import json
+
+    m = row if isinstance(row, dict) else row._mapping
+    lat, lon = m["lat"], m["lon"]
+    if lat is None or lon is None:
+        return None
+    eid = m["event_id"]
+    ds = m["date_start"]
+    ds = ds.isoformat() if hasattr(ds, "isoformat") else str(ds)[:10]
+    fat = m["fatalities"]
+    return (f'{{"type":"Feature","id":"{eid}","geometry":{{"type":"Point","coordinates":'
+            f'[{round(float(lon), 5)!r},{round(float(lat), 5)!r}]}},"properties":{{"event_id":"{eid}",'
+            f'"event_type":{json.dumps(m["event_type"], ensure_ascii=False)},'
+            f'"fatalities":{"null" if fat is None else int(fat)},"date_start":"{ds}"}}}}')
+
+
+def fill_features(conn: Connection, event_ids: Iterable[str] | None = None) -> None:
+    """Write ``events.feature`` and ``events.rid`` of these events (None: all) from their current values."""
+    cols = (events.c.event_id, events.c.event_type, events.c.fatalities, events.c.date_start, events.c.lat,
+            events.c.lon)
+    q = select(*cols)
+    if event_ids is None:
+        chunks = [None]
+    else:
+        ids = list(event_ids)
+        chunks = [ids[i:i + 500] for i in range(0, len(ids), 500)]
+    for chunk in chunks:
+        rows = conn.execute(q if chunk is None else q.where(events.c.event_id.in_(chunk))).all()
+        if rows:
+            conn.execute(events.update().where(events.c.event_id == bindparam("eid"))
+                         .values(feature=bindparam("feat"), rid=bindparam("r")),
+                         [{"eid": r.event_id, "feat": feature(r), "r": rowid(r.event_id)} for r in rows])
 
 
 # --------------------------------------------------------------------------- filters
@@ -172,7 +221,8 @@ def match_clause(conn: Connection, q: str):
         sub = text("SELECT event_id FROM event_search WHERE tsv @@ CAST(:tsq AS tsquery)").bindparams(tsq=tsq)
     elif has_fts(conn):
         fq = " ".join(f'"{w}"*' for w in ws)
-        sub = text("SELECT printf('E%012x', rowid) FROM event_fts WHERE event_fts MATCH :fq").bindparams(fq=fq)
+        return events.c.rid.in_(text("SELECT rowid FROM event_fts WHERE event_fts MATCH :fq")
+                                .bindparams(fq=fq).columns(rowid=events.c.rid.type))
     else:
         conds = " AND ".join(f"(' ' || body) LIKE :w{i} ESCAPE '\\'" for i in range(len(ws)))
         sub = text(f"SELECT event_id FROM event_search WHERE {conds}").bindparams(
@@ -184,10 +234,17 @@ def like_escape(s: str) -> str:
     return s.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
-def actor_clause(value: str):
-    """Events one of whose sides contains ``value`` (folded), as written or canonical."""
-    v = fold_text(value).strip()
+def actor_clause(conn: Connection, value: str):
+    """Events one of whose sides contains ``value`` (folded), as written or canonical.
+
+    SQLite: through ``actor_fts`` (FTS5 trigrams: a substring of three characters or more is found
+    by the index, not by reading every name); a value with ``%`` or ``_`` (which FTS5's LIKE would
+    take as wildcards: it has no ESCAPE) reads every name instead."""
+    v = _CONTROL.sub("", fold_text(value)).strip()      # SQLite's LIKE would end a pattern at a NUL
     if not v:
-        return None
+        return false() if value.strip() else None
+    if conn.dialect.name == "sqlite" and "%" not in v and "_" not in v and has_fts(conn, "actor_fts"):
+        return events.c.rid.in_(text("SELECT rowid FROM actor_fts WHERE actors LIKE :pat")
+                                .bindparams(pat=f"%{v}%").columns(rowid=events.c.rid.type))
     sub = select(event_search.c.event_id).where(event_search.c.actors.like(f"%{like_escape(v)}%", escape="\\"))
     return events.c.event_id.in_(sub)

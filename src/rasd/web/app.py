@@ -141,6 +141,8 @@ def create_app(db: str | None = None, token: str | None = None, store=None) -> F
 
     if store is None:
         store = Store(db)
+    if store.dialect == "sqlite":
+        _sqlite_read_tuning(store)
     if token is None:
         token = os.environ.get("RASD_TOKEN") or None
     ingest_lock = threading.Lock()
@@ -251,6 +253,8 @@ def create_app(db: str | None = None, token: str | None = None, store=None) -> F
     @app.post("/api/events/{event_id}/corrections", tags=["corrections"], dependencies=[Auth],
               summary="Correct one field of an event (kept with who/when; survives re-extraction)")
     def post_correction(event_id: str, c: Correction):
+        if c.field == "status":
+            raise HTTPException(422, "status is not a field: POST /api/events/{id}/reject or /restore")
         return _decide(event_id, c.field, c.value, c.coder, c.note)
 
     @app.post("/api/events/{event_id}/reject", tags=["corrections"], dependencies=[Auth],
@@ -315,6 +319,23 @@ def create_app(db: str | None = None, token: str | None = None, store=None) -> F
     app.mount("/static", StaticFiles(directory=STATIC, check_dir=False), name="static")
     _mount_docs(app)
     return app
+
+
+def _sqlite_read_tuning(store) -> None:
+    """A larger page cache and memory-mapped reads for the server's connections (the page's queries
+    scan many events); statistics for the query planner, refreshed (``PRAGMA optimize``)."""
+    from sqlalchemy import event
+
+    @event.listens_for(store.engine, "connect")
+    def _connect(dbapi_conn, _record):
+        cur = dbapi_conn.cursor()
+        cur.execute("PRAGMA cache_size=-131072")        # 128 MiB
+        cur.execute("PRAGMA mmap_size=1073741824")      # 1 GiB of address space, not of memory
+        cur.close()
+
+    store.engine.dispose()          # connections opened before (migrations) get the settings too
+    with store.engine.connect() as conn:
+        conn.exec_driver_sql("PRAGMA optimize")
 
 
 def _mount_docs(app: FastAPI) -> None:
