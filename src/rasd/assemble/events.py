@@ -69,7 +69,7 @@ class EventAssembler:
         if not toks:
             doc.events = []
             return
-        self.clause = clause_ids(doc.norm.text, toks)
+        self.clause = clause_ids(doc.norm.text, toks, doc.sentences)
         by_sent: dict[str, dict[int, list[Span]]] = {}
         for kind in ("trigger", "cue", "actor", "place", "date", "number", "source", "modality"):
             d: dict[int, list[Span]] = {}

@@ -40,6 +40,7 @@ class PhraseMatcher:
         self._prefixes: set[tuple[str, ...]] = set()
         self._firsts: set[str] = set()   # first tokens of all keys: a token sharing none starts nothing
         self._starts: dict[str, bool] = {}  # word -> whether it can start an entry (memo, across documents)
+        self._useful: dict[str, tuple] = {}  # word -> its analyses that can start an entry (memo)
         self.max_len = 0
         self.fid = wordindex.register(self, stems=self._firsts, suffixed=True)
 
@@ -48,6 +49,7 @@ class PhraseMatcher:
         if not key:
             return
         self._entries.setdefault(key, []).append(payload)
+        self._useful.clear()
         if not allow_suffix:
             self._no_suffix.add(key)
         for i in range(1, len(key)):
@@ -61,6 +63,18 @@ class PhraseMatcher:
     def add_all(self, phrases: Iterable[str], payload: Any, allow_suffix: bool = True) -> None:
         for p in phrases:
             self.add(p, payload, allow_suffix)
+
+    def _openers(self, tok: Token) -> tuple[tuple[str, int], ...]:
+        """The analyses of ``tok`` that can start a match: an entry, a suffixed entry or
+        the prefix of a longer one (the others would find nothing)."""
+        entries, prefixes, no_suffix = self._entries, self._prefixes, self._no_suffix
+        out = []
+        for stem, ncl in analyses(tok.text):
+            key = (stem,)
+            if key in entries or key in prefixes or any(
+                    (s,) in entries and (s,) not in no_suffix for s in _sfx(tok, stem)):
+                out.append((stem, ncl))
+        return tuple(out)
 
     def _scan(self, tokens: list[Token], lo: int, hi: int) -> list[int]:
         """The positions in tokens[lo:hi] whose word can start an entry."""
@@ -94,9 +108,17 @@ class PhraseMatcher:
             cands = self._scan(tokens, lo, hi)
         elif lo or hi < len(tokens):
             cands = [i for i in cands if lo <= i < hi]
+        useful = self._useful
+        if len(useful) > 300_000:
+            useful.clear()
         for i in cands:
             best: Match | None = None
-            for stem, ncl in analyses(tokens[i].text):
+            tk = tokens[i]
+            word = tk.text + "\0" if tk.ha else tk.text
+            opts = useful.get(word)
+            if opts is None:
+                opts = useful[word] = self._openers(tk)
+            for stem, ncl in opts:
                 key: tuple[str, ...] = (stem,)
                 j = i
                 while True:

@@ -110,12 +110,24 @@ class Normalized:
 
     def to_original(self, start: int, end: int) -> tuple[int, int]:
         """Map [start, end) of the normalised text to [start, end) of the original."""
-        if not self.maps:
+        maps = self.maps
+        if not maps:
             return start, end
-        s = self._map(start)
+        s = start          # OffsetMap.__call__, inlined: this is called for every span
+        for m in maps:
+            out = m.out
+            k = bisect_right(out, s) - 1
+            if k >= 0:
+                s = m.src[k] if m.const[k] else m.src[k] + (s - out[k])
         if end <= start:
             return s, s
-        return s, self._map(end - 1) + 1
+        e = end - 1
+        for m in maps:
+            out = m.out
+            k = bisect_right(out, e) - 1
+            if k >= 0:
+                e = m.src[k] if m.const[k] else m.src[k] + (e - out[k])
+        return s, e + 1
 
     def compose(self, inner: "Normalized") -> "Normalized":
         """`inner` normalised *this* text; return it mapped to the original."""

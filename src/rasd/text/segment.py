@@ -6,6 +6,7 @@ Tokens and sentences carry offsets into the folded text (``Normalized.text``);
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -234,24 +235,29 @@ def key_of(folded_phrase: str) -> tuple[str, ...]:
 _CLAUSE_BREAK = re.compile(r"[،,؛;:]")
 
 
-def clause_ids(text: str, tokens: list[Token]) -> list[int]:
+def clause_ids(text: str, tokens: list[Token], sents: list[Sentence] | None = None) -> list[int]:
     """A clause number per token: a new clause starts after ، , ؛ ; : and at every
-    sentence (brackets hold a gloss of their clause: "(شمال محافظة عمران)")."""
-    breaks = [m.start() for m in _CLAUSE_BREAK.finditer(text)]
+    sentence (brackets hold a gloss of their clause: "(شمال محافظة عمران)").
+    ``sents``: the sentences of ``tokens``, when known (saves a pass)."""
+    n = len(tokens)
+    if not n:
+        return []
+    starts = [t.start for t in tokens]
+    cuts = set()
+    for m in _CLAUSE_BREAK.finditer(text):
+        b = m.start()
+        k = bisect_right(starts, b)          # the first token after the mark
+        if 0 < k < n and tokens[k - 1].end <= b:   # not a mark inside a token ("1,000")
+            cuts.add(k)
+    if sents is not None:
+        cuts.update(s.tok_start for s in sents if 0 < s.tok_start < n)
+    else:
+        cuts.update(i for i in range(1, n) if tokens[i].sent != tokens[i - 1].sent)
     out: list[int] = []
-    cid = 0
-    k = 0  # next break position not yet passed
-    nb = len(breaks)
-    prev: Token | None = None
-    for t in tokens:
-        if prev is not None:
-            crossed = False
-            while k < nb and breaks[k] < t.start:
-                if breaks[k] >= prev.end:
-                    crossed = True
-                k += 1
-            if crossed or t.sent != prev.sent:
-                cid += 1
-        out.append(cid)
-        prev = t
+    cid = last = 0
+    for k in sorted(cuts):
+        out.extend([cid] * (k - last))
+        cid += 1
+        last = k
+    out.extend([cid] * (n - last))
     return out
