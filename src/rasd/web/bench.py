@@ -273,7 +273,9 @@ def measure(db: str, repeat: int, say: Callable[[str], None]) -> dict:
         server.should_exit = True
         th.join(timeout=10)
         app.state.store.close()
-    return {"events": total, "repeat": repeat, "scenarios": results,
+    return {"events": total, "repeat": repeat, "scenarios": results, "cpus": os.cpu_count(),
+            "load_average": [round(x, 1) for x in os.getloadavg()] if hasattr(os, "getloadavg") else None,
+            "dialect": app.state.store.dialect,
             "overall": {"change_p50": _pct(all_changes, 50), "change_p95": _pct(all_changes, 95),
                         "parallel_p50": _pct(all_parallel, 50), "parallel_p95": _pct(all_parallel, 95),
                         **{f"{k}_p50": _pct(v, 50) for k, v in per_kind.items()},
@@ -283,8 +285,10 @@ def measure(db: str, repeat: int, say: Callable[[str], None]) -> dict:
 
 
 def report(fig: dict) -> str:
-    lines = [f"rasd bench-serve: {fig['events']:,} events; {fig['repeat']} rounds per filter; "
-             "times in ms over HTTP (p50 / p95)", "",
+    lines = [f"rasd bench-serve: {fig['events']:,} events ({fig['dialect']}); {fig['repeat']} rounds per filter; "
+             "times in ms over HTTP (p50 / p95)",
+             f"machine: {fig['cpus']} CPUs, load average {fig['load_average']} at the end (other work slows "
+             "every figure)", "",
              f"{'filter':24} {'matched':>7} {'table':>11} {'map (geojson)':>13} {'stats':>11} "
              f"{'change, in turn':>15} {'change, at once':>15}"]
     for r in fig["scenarios"]:
