@@ -72,22 +72,17 @@ def stem_sets(tok: str) -> tuple[frozenset, frozenset]:
 
 def sentence_bounds(text: str) -> list[tuple[int, int]]:
     """(start, end) of each sentence of ``text``, whitespace trimmed."""
-    bounds: list[tuple[int, int]] = []
+    out: list[tuple[int, int]] = []
     pos = 0
     for m in _SENT_END.finditer(text):
         end = m.end()
-        if text[pos:end].strip():
-            bounds.append((pos, end))
+        r = text[pos:end].rstrip()
+        if r:
+            out.append((pos + len(r) - len(r.lstrip()), pos + len(r)))
         pos = end
-    if text[pos:].strip():
-        bounds.append((pos, len(text)))
-    out = []
-    for s, e in bounds:
-        while s < e and text[s].isspace():
-            s += 1
-        while e > s and text[e - 1].isspace():
-            e -= 1
-        out.append((s, e))
+    r = text[pos:].rstrip()
+    if r:
+        out.append((pos + len(r) - len(r.lstrip()), pos + len(r)))
     return out
 
 
