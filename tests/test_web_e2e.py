@@ -282,6 +282,33 @@ def test_filter_by_governorate_updates_table_and_map(page, server, artifacts):
     pg.screenshot(path=str(artifacts / "e2e-governorate.png"))
 
 
+def test_map_clusters_open_events(page, server):
+    """A dense spot is one cluster; clicking zooms in, and where the events share one point
+    it lists them; an item opens its event."""
+    pg = page.page
+    mb = pg.locator("#map").bounding_box()
+
+    def inside(loc):
+        b = loc.bounding_box()
+        return b and mb["x"] + 20 < b["x"] < mb["x"] + mb["width"] - 40 and mb["y"] + 20 < b["y"] < mb["y"] + mb["height"] - 40
+
+    for _ in range(8):
+        if pg.locator(".leaflet-popup .cluster-list").count():
+            break
+        clusters = [c for c in pg.locator("#map .cluster").all() if inside(c)]
+        assert clusters, "no cluster in the map's view"
+        max(clusters, key=lambda c: int(c.inner_text().rstrip("k"))).click()
+        pg.wait_for_timeout(400)
+    items = pg.locator(".leaflet-popup .cluster-list button:not(.all)")
+    assert items.count() >= 2
+    items.first.click()
+    pg.wait_for_selector("#event-view .article[data-ready='1']", timeout=15_000)
+    ev = _get(server.base, f"/api/events/{pg.get_attribute('#event-view', 'data-event-id')}")
+    assert ev["event_id"] in pg.url
+    pg.click("#ev-close")
+    assert pg.locator("#event-view").is_hidden()
+
+
 def _check_marks(pg, article_sel: str, text: str, src: dict) -> None:
     """The evidence <mark> and each field's marks hold exactly text[start:end]."""
     ev = pg.locator(f"{article_sel} mark.hl-evidence")

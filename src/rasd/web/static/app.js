@@ -140,7 +140,7 @@
   }
 
   // ---------- map ----------
-  const map = L.map("map", { preferCanvas: true, zoomControl: true, attributionControl: true, worldCopyJump: false })
+  const map = L.map("map", { preferCanvas: true, zoomControl: true, attributionControl: true, minZoom: 2, maxZoom: 14 })
     .setView([31, 40], 4);
   const canvas = L.canvas({ padding: 0.3 });
   map.createPane("basemap"); map.getPane("basemap").style.zIndex = 250;
@@ -253,13 +253,20 @@
   }
   function clusterClick(c, ll) {
     const same = c.idx.every((i) => pts.lat[i] === pts.lat[c.idx[0]] && pts.lon[i] === pts.lon[c.idx[0]]);
-    if (map.getZoom() < map.getMaxZoom() - 1 && !(same && c.n <= 12)) { map.setView(ll, Math.min(map.getMaxZoom(), map.getZoom() + 2)); return; }
+    if (!same && map.getZoom() < map.getMaxZoom() - 1) { map.setView(ll, Math.min(map.getMaxZoom(), map.getZoom() + 2)); return; }
+    // Events at one point (often a governorate or town named without a finer place): list them.
     const box = h("div", { class: "cluster-list" });
     for (const i of c.idx) {
       box.append(h("button", { type: "button", onclick: () => openEvent(pts.id[i]) },
-        `${pts.date[i] || ""} · ${I.type(pts.types[pts.type[i]])} · ${pts.fat[i]}`));
+        h("bdi", { text: pts.date[i] || "" }), ` · ${I.type(pts.types[pts.type[i]])} · ${pts.fat[i]}`));
     }
-    if (c.n > c.idx.length) box.append(h("div", { text: `… ${c.n - c.idx.length}` }));
+    if (c.n > c.idx.length) {
+      box.append(h("button", { type: "button", class: "all", onclick: () => {
+        map.closePopup();
+        map.setView([pts.lat[c.idx[0]], pts.lon[c.idx[0]]], Math.max(map.getZoom(), 11), { animate: false });
+        $("f-in_view").checked = true; state.inView = true; state.offset = 0; apply();
+      } }, t("map.in_table", { n: c.n })));
+    }
     L.popup().setLatLng(ll).setContent(box).openOn(map);
   }
   map.on("zoomend moveend", () => drawPoints());
