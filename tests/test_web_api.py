@@ -365,6 +365,8 @@ def test_corrections_apply_everywhere_and_survive_remerge_and_reextraction(clien
     c = d["corrections"][0]
     assert (c["field"], c["old_value"], c["new_value"], c["coder"], c["note"]) == \
         ("fatalities", ev["fatalities"], 42, "amal", "per SOHR") and c["created_at"]
+    before = {e["event_id"] for e in _all(client, actor="تحرير الشام")["events"]}     # (a search remembered)
+    assert eid not in before
     client.post(f"/api/events/{eid}/corrections", headers=AUTH,
                 json={"field": "actor1", "value": "هيئة تحرير الشام", "coder": "amal"})
     client.post(f"/api/events/{eid}/corrections", headers=AUTH,
@@ -378,7 +380,7 @@ def test_corrections_apply_everywhere_and_survive_remerge_and_reextraction(clien
     row = next(e for e in _all(client)["events"] if e["event_id"] == eid)
     assert (row["fatalities"], row["actor1"], row["corrected"], row["event_type"]) == \
         (42, "هيئة تحرير الشام", True, "Battles")
-    assert eid in {e["event_id"] for e in _all(client, actor="تحرير الشام")["events"]}
+    assert {e["event_id"] for e in _all(client, actor="تحرير الشام")["events"]} == before | {eid}
     assert eid in {e["event_id"] for e in _all(client, q="كفرنبل")["events"]}
     assert eid in {e["event_id"] for e in _all(client, event_type="Battles")["events"]}
 

@@ -211,8 +211,22 @@ def fill_features(conn: Connection, event_ids: Iterable[str] | None = None) -> N
 
 # --------------------------------------------------------------------------- filters
 
-def match_clause(conn: Connection, q: str):
-    """A WHERE clause on ``events`` for the query ``q`` (false when it has no word)."""
+def _rids(conn: Connection, sql: str, params: dict, memo):
+    """``events.rid IN (the rowids sql finds)``; with ``memo`` (key, compute) -> JSON list, the
+    rowids are found once and handed to each statement as a JSON array (SQLite's json_each)."""
+    if memo is None:
+        return events.c.rid.in_(text(sql).bindparams(**params).columns(rowid=events.c.rid.type))
+    import json
+
+    ids = memo((sql, tuple(sorted(params.items()))),
+               lambda: json.dumps([r[0] for r in conn.execute(text(sql), params)]))
+    return events.c.rid.in_(text("SELECT value FROM json_each(:ids)").bindparams(ids=ids)
+                            .columns(value=events.c.rid.type))
+
+
+def match_clause(conn: Connection, q: str, memo=None):
+    """A WHERE clause on ``events`` for the query ``q`` (false when it has no word).  ``memo``: see
+    ``_rids`` (SQLite)."""
     ws = terms(q)
     if not ws:
         return false()
@@ -221,8 +235,7 @@ def match_clause(conn: Connection, q: str):
         sub = text("SELECT event_id FROM event_search WHERE tsv @@ CAST(:tsq AS tsquery)").bindparams(tsq=tsq)
     elif has_fts(conn):
         fq = " ".join(f'"{w}"*' for w in ws)
-        return events.c.rid.in_(text("SELECT rowid FROM event_fts WHERE event_fts MATCH :fq")
-                                .bindparams(fq=fq).columns(rowid=events.c.rid.type))
+        return _rids(conn, "SELECT rowid FROM event_fts WHERE event_fts MATCH :fq", {"fq": fq}, memo)
     else:
         conds = " AND ".join(f"(' ' || body) LIKE :w{i} ESCAPE '\\'" for i in range(len(ws)))
         sub = text(f"SELECT event_id FROM event_search WHERE {conds}").bindparams(
@@ -234,7 +247,7 @@ def like_escape(s: str) -> str:
     return s.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
-def actor_clause(conn: Connection, value: str):
+def actor_clause(conn: Connection, value: str, memo=None):
     """Events one of whose sides contains ``value`` (folded), as written or canonical.
 
     SQLite: through ``actor_fts`` (FTS5 trigrams: a substring of three characters or more is found
@@ -244,7 +257,6 @@ def actor_clause(conn: Connection, value: str):
     if not v:
         return false() if value.strip() else None
     if conn.dialect.name == "sqlite" and "%" not in v and "_" not in v and has_fts(conn, "actor_fts"):
-        return events.c.rid.in_(text("SELECT rowid FROM actor_fts WHERE actors LIKE :pat")
-                                .bindparams(pat=f"%{v}%").columns(rowid=events.c.rid.type))
+        return _rids(conn, "SELECT rowid FROM actor_fts WHERE actors LIKE :pat", {"pat": f"%{v}%"}, memo)
     sub = select(event_search.c.event_id).where(event_search.c.actors.like(f"%{like_escape(v)}%", escape="\\"))
     return events.c.event_id.in_(sub)

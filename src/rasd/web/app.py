@@ -152,6 +152,11 @@ def create_app(db: str | None = None, token: str | None = None, store=None) -> F
                               "Reads are open; writes need the token (`Authorization: Bearer <token>`). "
                               "See API.md for the contract.")
     app.state.store = store
+    memo = None
+    if store.dialect == "sqlite":
+        path = store.url.split(":///", 1)[-1]
+        memo = queries.Matches(path if path and path != ":memory:" else None)
+    app.state.matches = memo
 
     @app.middleware("http")
     async def _headers(request: Request, call_next):
@@ -193,10 +198,10 @@ def create_app(db: str | None = None, token: str | None = None, store=None) -> F
                    format: Literal["json", "geojson"] = "json"):
         with store.read() as conn:
             if format == "geojson":
-                return Response(queries.geojson(conn, f, limit, offset), media_type="application/geo+json")
+                return Response(queries.geojson(conn, f, limit, offset, memo), media_type="application/geo+json")
             if limit > MAX_LIMIT:
                 raise HTTPException(422, f"limit is at most {MAX_LIMIT} (GeoJSON: {MAX_GEOJSON})")
-            return queries.list_events(conn, f, sort, order, limit, offset)
+            return queries.list_events(conn, f, sort, order, limit, offset, memo)
 
     @app.get("/api/events/{event_id}", tags=["events"],
              summary="One event: all fields (corrected), corrections, sources with evidence spans")
@@ -220,7 +225,7 @@ def create_app(db: str | None = None, token: str | None = None, store=None) -> F
     @app.get("/api/stats", tags=["events"], summary="Counts by day, type and country of the filtered events")
     def get_stats(f: Filters):
         with store.read() as conn:
-            return queries.stats(conn, f)
+            return queries.stats(conn, f, memo)
 
     @app.get("/api/facets", tags=["events"], summary="Values for the filter drop-downs, with counts")
     def get_facets():

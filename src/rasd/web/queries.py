@@ -37,7 +37,65 @@ class EventFilters:
     include_rejected: bool = False
 
 
-def where(conn: Connection, f: EventFilters):
+class Matches:
+    """The events a full-text or actor filter finds (SQLite), found once per data version.
+
+    The page asks three questions per filter change (table, map, stats) and each asks the database
+    two or three: without this, the same FTS5 search would run five times.  An entry is valid while
+    the database file and its write-ahead log are unchanged (any commit, by any process, changes
+    them); a lock per key makes concurrent requests wait for the first instead of repeating it."""
+
+    def __init__(self, path: str | None, size: int = 64) -> None:
+        import threading
+        from collections import OrderedDict
+
+        self.path = path
+        self.size = size
+        self._d: OrderedDict = OrderedDict()
+        self._lock = threading.Lock()
+        self._keys: dict = {}
+
+    def version(self):
+        import os
+
+        if not self.path:
+            return None
+        out = []
+        for p in (self.path, self.path + "-wal"):
+            try:
+                st = os.stat(p)
+                out.append((st.st_mtime_ns, st.st_size))
+            except OSError:
+                out.append(None)
+        return tuple(out)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._d.clear()
+
+    def __call__(self, key, compute):
+        v = self.version()
+        if v is None:
+            return compute()
+        with self._lock:
+            lock = self._keys.setdefault(key, __import__("threading").Lock())
+        with lock:
+            with self._lock:
+                hit = self._d.get(key)
+                if hit is not None and hit[0] == v:
+                    self._d.move_to_end(key)
+                    return hit[1]
+            value = compute()
+            with self._lock:
+                self._d[key] = (v, value)
+                while len(self._d) > self.size:
+                    self._d.popitem(last=False)
+                if len(self._keys) > 4 * self.size:
+                    self._keys = {k: self._keys[k] for k in self._d if k in self._keys}
+            return value
+
+
+def where(conn: Connection, f: EventFilters, memo: Matches | None = None):
     conds = []
     if not f.include_rejected:
         conds.append(events.c.status != "rejected")
@@ -60,11 +118,11 @@ def where(conn: Connection, f: EventFilters):
         minlon, minlat, maxlon, maxlat = f.bbox
         conds += [events.c.lon >= minlon, events.c.lon <= maxlon, events.c.lat >= minlat, events.c.lat <= maxlat]
     if f.actor:
-        c = search.actor_clause(conn, f.actor)
+        c = search.actor_clause(conn, f.actor, memo)
         if c is not None:
             conds.append(c)
     if f.q is not None and f.q.strip():
-        conds.append(search.match_clause(conn, f.q))
+        conds.append(search.match_clause(conn, f.q, memo))
     return and_(True, *conds)
 
 
@@ -124,13 +182,13 @@ def _summary(r) -> dict:
             "corrected": bool(r.corrected)}
 
 
-def count(conn: Connection, f: EventFilters) -> int:
-    return conn.execute(_page(select(func.count()).select_from(events).where(where(conn, f)))).scalar()
+def count(conn: Connection, f: EventFilters, memo: Matches | None = None) -> int:
+    return conn.execute(_page(select(func.count()).select_from(events).where(where(conn, f, memo)))).scalar()
 
 
 def list_events(conn: Connection, f: EventFilters, sort: str = "date_start", order: str = "desc",
-                limit: int = 50, offset: int = 0) -> dict:
-    w = where(conn, f)
+                limit: int = 50, offset: int = 0, memo: Matches | None = None) -> dict:
+    w = where(conn, f, memo)
     total = conn.execute(_page(select(func.count()).select_from(events).where(w))).scalar()
     col = SORTS[sort]
     key = col.desc().nulls_last() if order == "desc" else col.asc().nulls_last()
@@ -139,13 +197,14 @@ def list_events(conn: Connection, f: EventFilters, sort: str = "date_start", ord
     return {"total": total, "limit": limit, "offset": offset, "events": [_summary(r) for r in rows]}
 
 
-def geojson(conn: Connection, f: EventFilters, limit: int = 100_000, offset: int = 0) -> str:
+def geojson(conn: Connection, f: EventFilters, limit: int = 100_000, offset: int = 0,
+            memo: Matches | None = None) -> str:
     """The map's points as a GeoJSON FeatureCollection, a string the database concatenates from
     ``events.feature`` (written with each event: 50,000 points formatted per request would cost more
     than finding them; built here in SQL for a row that lacks it).  Events without coordinates count
     in ``total`` but give no feature; coordinates are rounded to 5 decimals (about 1 m)."""
     pg = conn.dialect.name == "postgresql"
-    w = where(conn, f)
+    w = where(conn, f, memo)
     quote = (lambda c: cast(func.to_json(c), String)) if pg else func.json_quote
     eid = events.c.event_id
     built = case(
@@ -173,10 +232,10 @@ def _num(col, pg: bool):
     return cast(col, Numeric) if pg else col
 
 
-def stats(conn: Connection, f: EventFilters) -> dict:
+def stats(conn: Connection, f: EventFilters, memo: Matches | None = None) -> dict:
     """Counts by day (with fatalities), type and country of the matching events: two passes over the
     page's index, the first in its order (day, type: no sort), the second by country."""
-    w = where(conn, f)
+    w = where(conn, f, memo)
     ds = type_coerce(events.c.date_start, String)
     by_day: dict[str, list] = {}
     by_type: dict[str, int] = {}
