@@ -383,10 +383,11 @@ def test_a_correction_persists_after_reload(page, server, artifacts):
 
 def test_reject_hides_the_event(page, server):
     pg = page.page
+    pg.click("#ev-close")
     rows = pg.locator("#events-body tr")
     victim = rows.nth(1).get_attribute("data-event-id")
     n0 = rows.count()
-    rows.nth(1).locator("td.date").click()      # the start of the row: the event view covers its end
+    rows.nth(1).click()
     pg.wait_for_selector(f"#event-view[data-event-id='{victim}']")
     g = page.gen()
     pg.fill("#event-view .ev-actions .note", "ليس حدثًا")
@@ -474,6 +475,42 @@ def test_timeline_brush_sets_the_date_range(page, server):
     want = _get(server.base, f"/api/events?date_from={d0}&date_to={d1}&limit=1")["total"]
     assert pg.get_attribute("#count", "data-total") == str(want)
     assert float(pg.get_attribute("#timeline-svg .brush", "width")) > 10
+
+
+def test_highlights_overlapping_spans_after_emoji(page):
+    """highlight.js on its own: code point offsets (as Python gives them) land on the same
+    characters in JavaScript's UTF-16 strings after emoji; overlapping and nested spans, and a
+    span outside the evidence, each keep exactly their text."""
+    pg = page.page
+    text = "🔴 عاجل: 👇\nقصفت 🚀 الطائرات الحربية الروسية بلدة كفرنبل بريف إدلب، ما أدى إلى مقتل 5 مدنيين.\nالمصدر: 😀 المرصد"
+    ev_s = text.index("قصفت")
+    ev_e = text.index("مدنيين.") + len("مدنيين.")
+    spans = {
+        "trigger": [ev_s, ev_s + 4],
+        "actor1": [text.index("الطائرات"), text.index(" بلدة")],
+        "location": [text.index("بلدة"), text.index("،")],
+        "admin1": [text.index("إدلب"), text.index("إدلب") + 4],          # nested in location
+        "fatalities": [text.index("5"), text.index("5") + 1],
+        "actor2": [text.index("5"), text.index("مدنيين") + 6],           # overlaps fatalities
+        "source": [text.index("المرصد"), len(text)],                      # outside the evidence
+    }
+    src = {"evidence_start": ev_s, "evidence_end": ev_e, "spans": spans, "utf16": None}
+    got = pg.evaluate("""([text, src]) => {
+        const d = document.createElement("div");
+        const ev = window.RasdHighlight.render(d, text, src);
+        const fields = {};
+        for (const f of Object.keys(src.spans)) {
+          fields[f] = [...d.querySelectorAll("mark.hl")].filter((m) => m.dataset.fields.split(" ").includes(f))
+            .map((m) => m.textContent).join("");
+        }
+        return { all: d.textContent, evidence: ev && ev.textContent, fields,
+                 html: d.querySelectorAll("script, img").length, marks: d.querySelectorAll("mark.hl-evidence").length };
+    }""", [text, src])
+    assert got["all"] == text
+    assert got["marks"] == 1 and got["evidence"] == text[ev_s:ev_e]
+    for f, (s, e) in spans.items():
+        assert got["fields"][f] == text[s:e], f
+    assert got["html"] == 0
 
 
 def test_no_request_left_the_machine(page):

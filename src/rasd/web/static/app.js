@@ -150,8 +150,13 @@
   let osm = null;
   $("online-tiles").addEventListener("change", (ev) => {
     if (ev.target.checked) {
-      osm = osm || L.tileLayer("https://tile.openstreetmap.org/{z}/{x}/{y}.png", {
-        maxZoom: 18, attribution: "© OpenStreetMap contributors" });
+      if (!osm) {
+        osm = L.tileLayer("https://tile.openstreetmap.org/{z}/{x}/{y}.png", {
+          maxZoom: 18, attribution: "© OpenStreetMap contributors" });
+        // Tiles refused (offline, or a server whose Content-Security-Policy allows only its own
+        // images): say so; the bundled outlines stay.
+        osm.once("tileerror", () => { $("tiles-note").textContent = t("map.tiles_failed"); });
+      }
       osm.addTo(map);
     } else if (osm) { map.removeLayer(osm); }
   });
@@ -553,9 +558,13 @@
     const meta = h("p", { class: "ev-meta" },
       h("span", { dir: "ltr", text: ev.event_id }), " · ",
       h("span", { dir: "ltr", text: ev.date_start === ev.date_end ? ev.date_start : `${ev.date_start} – ${ev.date_end}` }), " · ",
-      h("span", { dir: "auto", text: [ev.location_name, ev.admin1, I.country(ev.country)].filter(Boolean).join("، ") }));
+      h("span", { dir: "auto", text: [ev.location_name, ev.admin1, I.country(ev.country)].filter(Boolean).join(I.lang === "en" ? ", " : "، ") }));
     if (ev.status === "rejected") meta.append(" · ", h("strong", { class: "badge rejected", text: t("ev.rejected") }));
-    body.append(meta, msg);
+    // Two columns: the fields to check on one side, the sources' articles on the other.
+    const side = h("div", { class: "ev-side" });
+    const main = h("div", { class: "ev-main" });
+    body.append(side, main);
+    side.append(meta, msg);
 
     // Reject / restore.
     const note = h("input", { type: "text", class: "note", placeholder: t("ev.note"), dir: "auto", "aria-label": t("ev.note") });
@@ -568,7 +577,7 @@
         clearCache(); loadFacets(); apply();
       } catch (e) { msg.textContent = e.message; msg.className = "ev-msg err"; }
     });
-    body.append(h("div", { class: "ev-actions" }, rb, note));
+    side.append(h("div", { class: "ev-actions" }, rb, note));
 
     // Fields: the ones a coder checks first, then the rest folded away.
     const corrected = new Set(Object.keys(ev.original || {}));
@@ -592,24 +601,24 @@
       if (!(f in ev)) continue;
       (CORE.includes(f) || corrected.has(f) ? table : more).append(row(f));
     }
-    body.append(h("h3", { text: t("ev.fields") }), table,
+    side.append(h("h3", { text: t("ev.fields") }), table,
       h("details", { class: "more-fields" }, h("summary", { text: t("ev.more") }), more));
 
     // Sources, each with its article and highlighted spans.
     const srcs = ev.sources || [];
-    body.append(h("h3", { text: t("ev.sources", { n: srcs.length }) }), legendSpans());
-    srcs.forEach((s, k) => body.append(renderSource(s, k)));
+    main.append(h("h3", { text: t("ev.sources", { n: srcs.length }) }), legendSpans());
+    srcs.forEach((s, k) => main.append(renderSource(s, k)));
     // Corrections history.
     const corr = ev.corrections || [];
     const ul = h("ul", { class: "corrections" });
     for (const c of corr) {
       ul.append(h("li", null,
         h("span", { dir: "auto", text: t("ev.change", { field: I.field(c.field), old: fmtVal(c.field, c.old_value), new: fmtVal(c.field, c.new_value) }) }),
-        " — ", h("small", { text: t("ev.by", { coder: c.coder || "?", when: c.created_at || "" }) }),
+        " — ", h("small", { text: t("ev.by", { coder: c.coder || "?", when: String(c.created_at || "").slice(0, 16).replace("T", " ") }) }),
         c.note ? h("div", { class: "note", dir: "auto", text: c.note }) : null));
     }
     if (!corr.length) ul.append(h("li", { class: "none", text: t("ev.no_corrections") }));
-    body.append(h("h3", { text: t("ev.corrections") }), ul);
+    side.append(h("h3", { text: t("ev.corrections") }), ul);
 
   }
 
