@@ -3,7 +3,7 @@
 A SQLite store is made by really ingesting the 80 real articles of
 ``fixtures/corpus_sample.jsonl`` (``rasd ingest``), plus one of them republished with
 an emoji, ``<script>`` and ``"><img onerror=...>`` in its text and title; the real server
-(``rasd.web.app``, uvicorn) runs over it in a subprocess, and Debian's ``chromium``, driven
+(``rasd serve``) runs over it in a subprocess, and Debian's ``chromium``, driven
 by Playwright, uses the page as a coder would: filter by a governorate, open an event, see
 its evidence highlighted in the article, correct a field and see it after a reload, reject
 an event. Screenshots go to ``$RASD_ARTIFACTS`` (default ``tests/artifacts/``, not
@@ -84,12 +84,9 @@ class Server:
     def __init__(self, db: Path, log: Path):
         self.port = _free_port()
         self.base = f"http://127.0.0.1:{self.port}"
-        code = ("import sys, uvicorn\n"
-                "from rasd.web.app import create_app\n"
-                "uvicorn.run(create_app(sys.argv[1], token=sys.argv[2]), host='127.0.0.1', port=int(sys.argv[3]),"
-                " log_level='warning')\n")
         self.log = open(log, "w")
-        self.proc = subprocess.Popen([sys.executable, "-c", code, str(db), TOKEN, str(self.port)],
+        self.proc = subprocess.Popen([sys.executable, "-m", "rasd", "serve", "--db", str(db), "--host", "127.0.0.1",
+                                      "--port", str(self.port), "--token", TOKEN, "--log-level", "warning"],
                                      stdout=self.log, stderr=subprocess.STDOUT, cwd=ROOT)
         deadline = time.monotonic() + 60
         while True:
@@ -124,11 +121,6 @@ def artifacts() -> Path:
 
 @pytest.fixture(scope="module")
 def corpus_db(tmp_path_factory) -> Path:
-    pytest.importorskip("fastapi", reason="rasd serve needs fastapi")
-    try:
-        import rasd.web.app  # noqa: F401
-    except ImportError as e:
-        pytest.skip(f"rasd.web.app (the API of rasd serve) is not importable: {e}")
     d = tmp_path_factory.mktemp("e2e")
     arts = [json.loads(line) for line in CORPUS.read_text(encoding="utf-8").splitlines() if line.strip()]
     src = next(a for a in arts if a["doc_id"] == XSS_SOURCE_DOC)
