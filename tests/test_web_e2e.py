@@ -552,6 +552,8 @@ def test_filters_over_50000_events_answer_in_300_ms(browser, corpus_db, artifact
             answer.append(perf["table"])
             full.append(perf["last"])
         pg.screenshot(path=str(artifacts / "e2e-50k.png"))
+        assert pg.locator("#map .cluster").count() > 3
+        assert _no_overlap(pg, "#map .cluster") == []       # no count drawn over another
         med = lambda xs: round(statistics.median(xs), 1)   # noqa: E731
         report = {"events": total, "filter_changes": len(wall),
                   "answer_ms_median": med(answer), "answer_ms_max": round(max(answer), 1),

@@ -210,6 +210,8 @@
     drawPoints();
   }
   function colorOf(type) { return TYPE_COLORS[type] || "#555"; }
+  // A cluster's diameter in pixels (a single event: its circle's, at most).
+  function clusterSize(n) { return n === 1 ? 14 : Math.round(26 + Math.min(20, 5 * Math.log10(n))); }
   function drawPoints() {
     eventsLayer.clearLayers();
     if (!pts.n) return;
@@ -229,8 +231,26 @@
       if (c.idx.length < 12) c.idx.push(i);
       c.tc.set(pts.type[i], (c.tc.get(pts.type[i]) || 0) + 1);
     }
-    for (const c of cells.values()) {
-      const ll = map.unproject([c.x / c.n, c.y / c.n], z);
+    // Cells whose circles would overlap (a cluster's circle is wider than a cell near its edge)
+    // join the larger one: no two numbers drawn over each other.
+    const list = [...cells.values()].sort((a, b) => b.n - a.n);
+    const placed = [];
+    for (const c of list) {
+      c.cx = c.x / c.n; c.cy = c.y / c.n;
+      let into = null;
+      if (list.length <= 4000) {
+        for (const p of placed) {
+          if (p.n === 1 && c.n === 1) continue;
+          if (Math.hypot(p.cx - c.cx, p.cy - c.cy) < (clusterSize(p.n) + clusterSize(c.n)) / 2 + 2) { into = p; break; }
+        }
+      }
+      if (!into) { placed.push(c); continue; }
+      into.n += c.n; into.fat += c.fat;
+      for (const i of c.idx) if (into.idx.length < 12) into.idx.push(i);
+      for (const [ti, k] of c.tc) into.tc.set(ti, (into.tc.get(ti) || 0) + k);
+    }
+    for (const c of placed) {
+      const ll = map.unproject([c.cx, c.cy], z);
       if (c.n === 1) {
         const i = c.idx[0];
         const type = pts.types[pts.type[i]];
@@ -243,7 +263,7 @@
       } else {
         let best = 0, bestN = -1;
         for (const [ti, k] of c.tc) if (k > bestN) { best = ti; bestN = k; }
-        const size = Math.round(26 + Math.min(30, 6 * Math.log10(c.n) * 2));
+        const size = clusterSize(c.n);
         const div = document.createElement("div");
         div.className = "cluster";
         div.style.background = colorOf(pts.types[best]);
