@@ -46,25 +46,30 @@ def _files(root: Path, suffix: str) -> list[Path]:
                   if not any(part.startswith((".", "_")) for part in f.relative_to(root).parts))
 
 
-def _article_rows(root: Path) -> Iterator[dict]:
-    """The article rows in input order (the job writes them sorted; sorted here where they are not)."""
+def _ordinal(r: dict) -> tuple:
+    return tuple(r[c] for c in ORDINAL)
+
+
+def _sorted_rows(f: Path) -> Iterator[dict]:
+    """The rows of one part file in input order (rasd spark writes them so; others are sorted here)."""
     import pyarrow.parquet as pq
+
+    keys = [_ordinal(r) for r in pq.read_table(f, columns=list(ORDINAL)).to_pylist()]
+    if all(a <= b for a, b in zip(keys, keys[1:])):
+        for batch in pq.ParquetFile(f).iter_batches(batch_size=BATCH):
+            yield from batch.to_pylist()
+    else:
+        yield from sorted(pq.read_table(f).to_pylist(), key=_ordinal)
+
+
+def article_rows(root: Path) -> Iterator[dict]:
+    """The article rows in input order: the part files merged by it, one batch of each in memory."""
+    import heapq
 
     files = _files(root, ".parquet")
     if not files:
         raise LoadError(f"{root}: no Parquet files (is it the OUTPUT of rasd spark?)")
-    keys = []
-    for i, f in enumerate(files):
-        t = pq.read_table(f, columns=list(ORDINAL))
-        keys += [(tuple(r[c] for c in ORDINAL), i, j) for j, r in enumerate(t.to_pylist())]
-    if all(keys[k][0] <= keys[k + 1][0] for k in range(len(keys) - 1)):
-        for f in files:
-            for batch in pq.ParquetFile(f).iter_batches(batch_size=BATCH):
-                yield from batch.to_pylist()
-        return
-    tables = [pq.read_table(f).to_pylist() for f in files]       # written otherwise: sort them all
-    for _, i, j in sorted(keys):
-        yield tables[i][j]
+    yield from heapq.merge(*(_sorted_rows(f) for f in files), key=_ordinal)
 
 
 def _error_rows(root: Path | None) -> Iterator[dict]:
@@ -83,7 +88,7 @@ def _items(path: str) -> Iterator[tuple]:
     for e in _error_rows(errs):
         if e.get("kind") == "bad":
             yield Skipped(e["where"], e["reason"]), None
-    for r in _article_rows(arts):
+    for r in article_rows(arts):
         it = Article(text=r["text"], where=r["where"], doc_id=r["doc_id"], outlet=r["outlet"], url=r["url"],
                      title=r["title"], published=r["published"], warnings=list(r["read_warnings"] or ()))
         if r.get("error"):

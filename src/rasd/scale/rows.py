@@ -67,7 +67,7 @@ def read_items(input_index: int, uri: str, data: bytes, reader_opts: dict) -> It
             row = dict.fromkeys(ITEM_FIELDS)
             row.update(input_index=input_index, input_file=path, input_item=n, where=where)
             if isinstance(it, Skipped):
-                row.update(kind="bad", reason=it.reason)
+                row.update(kind="bad", reason=it.reason.replace(local, path))
             else:
                 pub = it.published
                 row.update(kind="article", text=it.text, doc_id=it.doc_id, outlet=it.outlet, url=it.url,

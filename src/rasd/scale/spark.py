@@ -26,7 +26,7 @@ kept while Spark reuses the worker).  OUTPUT (a directory) receives
                                                        what ``rasd ingest --events OUTPUT`` loads
 ``errors/``                                            JSON Lines: each bad input, line or record (file,
                                                        line/record, reason) and each article the pipeline
-                                                       failed on
+                                                       failed on (written when there are any)
 ``summary.json``                                       counts, errors (the first 100), timing
 =====================================================  ===================================================
 
@@ -123,7 +123,7 @@ def session(master: str | None = None, app: str = "rasd", conf: dict | None = No
         b = b.master(master)
     if (master or "").startswith("local"):     # one machine: stay on the loopback, few shuffle partitions
         settings = {"spark.driver.host": "127.0.0.1", "spark.driver.bindAddress": "127.0.0.1",
-                    "spark.sql.shuffle.partitions": "8"}
+                    "spark.sql.shuffle.partitions": "8", "spark.ui.enabled": "false"}
     settings.update({"spark.ui.showConsoleProgress": "false",
                 "spark.hadoop.mapreduce.input.fileinputformat.input.dir.recursive": "true",
                 "spark.sql.sources.partitionOverwriteMode": "static"})
@@ -144,6 +144,11 @@ def _fs(spark, path: str):
 def _uri(path: str) -> str:
     """Local paths made absolute (executors may have another working directory); URIs as they are."""
     return path if "://" in path or path.startswith("file:") else os.path.abspath(path)
+
+
+def _check_empty(output: str) -> None:
+    if os.path.exists(output) and (not os.path.isdir(output) or os.listdir(output)):
+        raise SparkError(f"{output}: already exists (give --overwrite to replace it)")
 
 
 def _write_text(spark, path: str, text: str) -> None:
@@ -173,6 +178,8 @@ def run(inputs: list[str], output: str, *, spark=None, master: str | None = None
     from pyspark import StorageLevel
     from pyspark.sql import functions as F
 
+    if not overwrite and "://" not in output and not output.startswith("file:"):
+        _check_empty(output)                     # before Spark starts: saying no costs nothing
     t0 = time.perf_counter()
     clock = _Clock()
     own = spark is None
@@ -200,9 +207,12 @@ def run(inputs: list[str], output: str, *, spark=None, master: str | None = None
         items = sc.union([sc.binaryFiles(p, minPartitions=sc.defaultParallelism)
                           .flatMap(lambda f, i=i: R.read_items(i, f[0], f[1], opts)) for i, p in found])
         result_schema, merged_schema = _schemas()
-        res = (spark.createDataFrame(items.repartition(n).map(R.extract_item), result_schema)
+        res = (spark.createDataFrame(items.repartition(n).map(R.extract_item), result_schema, verifySchema=False)
                .persist(StorageLevel.MEMORY_AND_DISK))
-        kinds = {r["kind"]: r["c"] for r in res.groupBy("kind").agg(F.count("*").alias("c")).collect()}
+        kinds = {r["kind"]: r for r in res.groupBy("kind").agg(
+            F.count("*").alias("n"), F.sum("n_events").alias("events"), F.sum(F.size("places")).alias("places"),
+            F.countDistinct("article_key").alias("keys")).collect()}
+        count = {k: kinds[k]["n"] if k in kinds else 0 for k in ("article", "bad", "failed")}
         clock.lap("read_extract")
         good = res.filter(F.col("kind") == "article")
         meta = ["article_key", "doc_id", "url", "outlet", "published"]
@@ -222,31 +232,34 @@ def run(inputs: list[str], output: str, *, spark=None, master: str | None = None
         places.repartition("country_code", "month").write.partitionBy("country_code", "month") \
             .parquet(f"{out}/places")
         clock.lap("places")
-        res.filter(F.col("kind") != "bad").drop("events", "places", "reason").orderBy(*ordinal) \
+        # each file in input order (rasd ingest --events merges the files by it)
+        res.filter(F.col("kind") != "bad").drop("events", "places", "reason").sortWithinPartitions(*ordinal) \
             .write.parquet(f"{out}/articles")
         clock.lap("articles")
-        errors = (res.filter(F.col("kind") != "article")
-                  .select(*ordinal, "where", "kind", F.coalesce("reason", "error").alias("reason"))
-                  .orderBy(*ordinal))
-        errors.coalesce(1).write.json(f"{out}/errors")
-        error_list = [r.asDict() for r in errors.limit(100).collect()]
+        error_list = []
+        if count["bad"] or count["failed"]:
+            errors = (res.filter(F.col("kind") != "article")
+                      .select(*ordinal, "where", "kind", F.coalesce("reason", "error").alias("reason"))
+                      .coalesce(1).sortWithinPartitions(*ordinal))
+            errors.write.json(f"{out}/errors")
+            error_list = [r.asDict() for r in errors.limit(100).collect()]
         clock.lap("errors")
 
+        art = kinds.get("article")
         summary = {"inputs": list(inputs), "output": output, "master": sc.master, "partitions": n,
-                   "articles": kinds.get("article", 0), "failed": kinds.get("failed", 0),
-                   "bad": kinds.get("bad", 0) + len(missing),
-                   "events": good.agg(F.sum("n_events")).first()[0] or 0,
-                   "places": good.agg(F.sum(F.size("places"))).first()[0] or 0}
+                   "articles": count["article"], "failed": count["failed"], "bad": count["bad"] + len(missing),
+                   "events": art["events"] if art else 0, "places": art["places"] if art else 0}
         if merge:
             firsts = good.groupBy("article_key", "text_hash").agg(F.min(F.struct(*ordinal)).alias("o"))
             keep = firsts.groupBy("article_key").agg(F.max("o").alias("o"))
             chosen = good.withColumn("o", F.struct(*ordinal)).join(keep, ["article_key", "o"])
             merged_rdd = (chosen.select("article_key", "outlet", "url", "doc").rdd.map(lambda r: r.asDict())
                           .flatMap(_raws_of).groupByKey(max(1, min(n, 16))).mapPartitions(_merge_partition))
-            merged = spark.createDataFrame(merged_rdd, merged_schema).persist(StorageLevel.MEMORY_AND_DISK)
+            merged = spark.createDataFrame(merged_rdd, merged_schema, verifySchema=False) \
+                .persist(StorageLevel.MEMORY_AND_DISK)
             merged.repartition("country_code", "month").write.partitionBy("country_code", "month") \
                 .parquet(f"{out}/merged")
-            summary.update(distinct_articles=chosen.count(), merged_events=merged.count())
+            summary.update(distinct_articles=art["keys"] if art else 0, merged_events=merged.count())
             merged.unpersist()
             clock.lap("merge")
         res.unpersist()
