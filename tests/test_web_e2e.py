@@ -469,6 +469,40 @@ def test_timeline_brush_sets_the_date_range(page, server):
     assert float(pg.get_attribute("#timeline-svg .brush", "width")) > 10
 
 
+def test_search_sort_and_pages(page, server):
+    pg = page.page
+    g = page.gen()
+    pg.click("#f-reset")
+    page.wait_gen(g)
+    # text search (debounced while typing): the server's Arabic-folded full text
+    g = page.gen()
+    pg.fill("#f-q", "قصف")
+    page.wait_gen(g)
+    want = _get(server.base, "/api/events?q=" + quote("قصف") + "&limit=50")
+    assert want["total"] > 0
+    assert pg.get_attribute("#count", "data-total") == str(want["total"])
+    assert [r.get_attribute("data-event-id") for r in pg.locator("#events-body tr").all()] == \
+        [e["event_id"] for e in want["events"]]
+    g = page.gen()
+    pg.fill("#f-q", "")
+    page.wait_gen(g)
+    # sort by fatalities, highest first, then page 2
+    g = page.gen()
+    pg.click("th[data-sort=fatalities] button")
+    page.wait_gen(g)
+    assert pg.get_attribute("th[data-sort=fatalities]", "aria-sort") == "descending"
+    want = _get(server.base, "/api/events?sort=fatalities&order=desc&limit=50&offset=50")
+    g = page.gen()
+    pg.click("#page-next")
+    page.wait_gen(g)
+    assert [r.get_attribute("data-event-id") for r in pg.locator("#events-body tr").all()] == \
+        [e["event_id"] for e in want["events"]]
+    assert "sort=fatalities" in pg.url and "offset=50" in pg.url
+    g = page.gen()
+    pg.click("th[data-sort=date_start] button")
+    page.wait_gen(g)
+
+
 def test_highlights_overlapping_spans_after_emoji(page):
     """highlight.js on its own: code point offsets (as Python gives them) land on the same
     characters in JavaScript's UTF-16 strings after emoji; overlapping and nested spans, and a
