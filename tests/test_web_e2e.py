@@ -14,6 +14,7 @@ Skipped, with the reason, only where no Chromium (or the ``playwright`` package)
 """
 from __future__ import annotations
 
+import importlib.util
 import json
 import os
 import shutil
@@ -55,10 +56,21 @@ def _chromium() -> str | None:
 
 
 CHROMIUM = _chromium()
-pytestmark = [
-    pytest.mark.skipif(sync_playwright is None, reason="the playwright package is not installed (pip install -e '.[test]')"),
-    pytest.mark.skipif(CHROMIUM is None, reason="no Chromium found (.ci/run installs Debian's chromium; or set RASD_CHROMIUM)"),
-]
+
+
+def _admin1_names():
+    spec = importlib.util.spec_from_file_location("admin1_names", ROOT / "web" / "frontend" / "admin1_names.py")
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    return mod
+
+
+def test_governorate_names_are_those_of_the_knowledge():
+    """static/admin1-ar.json (Arabic governorate names for the page) is made from
+    knowledge/admin1.yaml: regenerate it with web/frontend/admin1_names.py after editing that."""
+    mod = _admin1_names()
+    assert mod.OUT.read_text(encoding="utf-8") == mod.render()
+    assert mod.names()["SY|Rif Dimashq"] == "ريف دمشق"
 
 
 # --------------------------------------------------------------------------- fixtures
@@ -144,6 +156,10 @@ def server(corpus_db, tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def browser():
+    if sync_playwright is None:
+        pytest.skip("the playwright package is not installed (pip install -e '.[test]')")
+    if CHROMIUM is None:
+        pytest.skip("no Chromium found (.ci/run installs Debian's chromium; or set RASD_CHROMIUM)")
     with sync_playwright() as p:
         b = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
         yield b
@@ -265,7 +281,8 @@ def test_filter_by_governorate_updates_table_and_map(page, server, artifacts):
     assert want["total"] == n
     rows = pg.locator("#events-body tr")
     assert rows.count() == min(n, 50)
-    assert set(pg.locator("#events-body td.admin1").all_inner_texts()) == {admin1}
+    shown = _admin1_names().names().get(f"{country}|{admin1}", admin1)    # in Arabic where known
+    assert set(pg.locator("#events-body td.admin1").all_inner_texts()) == {shown}
     assert [r.get_attribute("data-event-id") for r in rows.all()] == [e["event_id"] for e in want["events"]][:50]
     assert pg.get_attribute("#count", "data-total") == str(n)
     geo = _get(server.base, f"/api/events?country={country}&admin1={quote(admin1)}&format=geojson&limit=100000")

@@ -47,8 +47,9 @@
     return e;
   }
   function safeUrl(u) { return typeof u === "string" && /^https?:\/\//i.test(u) ? u : null; }
-  function fmtVal(field, v) {
+  function fmtVal(field, v, ev) {
     if (v === null || v === undefined || v === "") return "–";
+    if (field === "admin1" && ev) return I.admin1(ev.country, v);
     if (Array.isArray(v)) return v.join("، ");
     if (typeof v === "boolean") return v ? t("yes") : t("no");
     if (field === "event_type" || field === "sub_event_type") return I.type(v);
@@ -115,7 +116,7 @@
     const keep = sel.value;
     sel.textContent = "";
     sel.append(h("option", { value: "", text: t("f.all") }));
-    for (const [value, count] of items) sel.append(h("option", { value, text: `${label(value)} (${count})` }));
+    for (const item of items) sel.append(h("option", { value: item[0], text: `${label(item[0], item)} (${item[1]})` }));
     if (keep && ![...sel.options].some((o) => o.value === keep)) sel.append(h("option", { value: keep, text: label(keep) }));
     sel.value = keep;
   }
@@ -125,7 +126,7 @@
     fillSelect($("f-country"), f.countries || [], (c) => I.country(c));
     const cc = $("f-country").value;
     fillSelect($("f-admin1"), (f.admin1 || []).filter((a) => a[1] && (!cc || a[0] === cc))
-      .map((a) => [a[1], a[2], a[0]]), (v) => v);
+      .map((a) => [a[1], a[2], a[0]]), (v, item) => I.admin1(item ? item[2] : cc, v));
     fillSelect($("f-event_type"), f.event_types || [], I.type);
     const et = $("f-event_type").value;
     fillSelect($("f-sub_event_type"), (f.sub_event_types || []).filter((s) => !et || s[0] === et).map((s) => [s[1], s[2]]), I.type);
@@ -337,7 +338,7 @@
         h("td", { class: "type" }, h("span", { class: "dot" }), I.type(e.event_type), h("br"), h("small", { text: I.type(e.sub_event_type) })),
         h("td", { class: "actors" }, h("bdi", { text: actors || "–" })),
         h("td", { class: "loc" }, h("bdi", { text: e.location_name || "–" })),
-        h("td", { class: "admin1" }, h("bdi", { text: e.admin1 || "–" })),
+        h("td", { class: "admin1" }, h("bdi", { text: I.admin1(e.country, e.admin1) || "–" })),
         h("td", { class: "country", text: I.country(e.country) || "–" }),
         h("td", { class: "num" + (e.corrected ? " corrected" : ""), text: e.fatalities === null || e.fatalities === undefined ? "–" : String(e.fatalities) }),
         h("td", { class: "num", title: (e.outlets || []).join(", "), text: String(e.n_sources || 0) }));
@@ -578,7 +579,7 @@
     const meta = h("p", { class: "ev-meta" },
       h("span", { dir: "ltr", text: ev.event_id }), " · ",
       h("span", { dir: "ltr", text: ev.date_start === ev.date_end ? ev.date_start : `${ev.date_start} – ${ev.date_end}` }), " · ",
-      h("span", { dir: "auto", text: [ev.location_name, ev.admin1, I.country(ev.country)].filter(Boolean).join(I.lang === "en" ? ", " : "، ") }));
+      h("span", { dir: "auto", text: [ev.location_name, I.admin1(ev.country, ev.admin1), I.country(ev.country)].filter(Boolean).join(I.lang === "en" ? ", " : "، ") }));
     if (ev.status === "rejected") meta.append(" · ", h("strong", { class: "badge rejected", text: t("ev.rejected") }));
     // Two columns: the fields to check on one side, the sources' articles on the other.
     const side = h("div", { class: "ev-side" });
@@ -603,7 +604,7 @@
     const corrected = new Set(Object.keys(ev.original || {}));
     const row = (f) => {
       const tr = h("tr", { dataset: { field: f }, class: corrected.has(f) ? "corrected" : "" });
-      const val = h("td", { class: "val" }, h("bdi", { text: fmtVal(f, ev[f]) }));
+      const val = h("td", { class: "val" }, h("bdi", { text: fmtVal(f, ev[f], ev) }));
       if (corrected.has(f)) val.append(" ", h("small", { class: "orig", text: t("ev.original", { v: fmtVal(f, ev.original[f]) }) }));
       tr.append(h("th", { text: I.field(f) }), val);
       const cell = h("td", { class: "act" });
@@ -721,6 +722,7 @@
   // ---------- start ----------
   window.addEventListener("resize", debounce(() => { timeline.resize(); map.invalidateSize(); }, 150));
   async function start() {
+    try { I.setAdmin1Names(await fetch("/static/admin1-ar.json").then((r) => r.json())); } catch (e) { /* English names */ }
     relabel();
     const ev = readHash();
     loadBasemap();

@@ -120,6 +120,14 @@
     if (r >= 11 && r <= 99) return `${shown} حدثًا`;
     return `${shown} حدث`;
   }
+  // Governorates: stored under their English names; shown in Arabic where Rasd's knowledge
+  // (admin1-ar.json, made from knowledge/admin1.yaml) knows the name.
+  let admin1Ar = {};
+  function setAdmin1Names(m) { admin1Ar = m || {}; }
+  function admin1(cc, name) {
+    if (!name) return "";
+    return lang === "en" ? name : admin1Ar[`${cc || ""}|${name}`] || name;
+  }
   function field(name) { const f = fields[name]; return f ? f[lang === "en" ? 1 : 0] : name; }
   function type(name) { if (!name) return ""; return lang === "en" ? name : (types[name] || name); }
   function country(code) {
@@ -143,5 +151,5 @@
     try { localStorage.setItem("rasd.lang", lang); } catch (e) { /* ignore */ }
     apply();
   }
-  window.RasdI18n = { t, events, field, type, country, apply, setLang, get lang() { return lang; } };
+  window.RasdI18n = { t, events, admin1, setAdmin1Names, field, type, country, apply, setLang, get lang() { return lang; } };
 })();
