@@ -344,6 +344,11 @@
         h("td", { class: "num", title: (e.outlets || []).join(", "), text: String(e.n_sources || 0) }));
       tr.querySelector(".dot").style.background = colorOf(e.event_type);
       tr.addEventListener("click", () => openEvent(e.event_id));
+      // The row's place on the map, while the pointer is on the row.
+      if (typeof e.lat === "number" && typeof e.lon === "number") {
+        tr.addEventListener("mouseenter", () => hover.setLatLng([e.lat, e.lon]).addTo(map));
+        tr.addEventListener("mouseleave", () => hover.remove());
+      }
       tr.addEventListener("keydown", (ev) => { if (ev.key === "Enter") openEvent(e.event_id); });
       body.append(tr);
     }
@@ -564,6 +569,7 @@
   }
 
   const ring = L.circleMarker([0, 0], { renderer: canvas, radius: 14, color: "#111", weight: 2.5, fill: false, interactive: false });
+  const hover = L.circleMarker([0, 0], { renderer: canvas, radius: 18, color: "#1f5fbf", weight: 3, fill: false, interactive: false });
   function renderEvent(ev) {
     if (typeof ev.lat === "number" && typeof ev.lon === "number") {
       ring.setLatLng([ev.lat, ev.lon]).addTo(map);
@@ -713,6 +719,7 @@
   $("lang-btn").addEventListener("click", () => {
     I.setLang(I.lang === "en" ? "ar" : "en");
     relabel();
+    drawPoints();
     apply({ tableOnly: true });
     if (state.eventId) openEvent(state.eventId);
     map.invalidateSize();
