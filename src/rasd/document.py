@@ -163,10 +163,15 @@ class Document:
 
     def add_span(self, kind: str, fstart: int, fend: int, label: str, value: Any = None,
                  tok_start: int = -1, tok_end: int = -1) -> Span:
-        s, e = self.orig_span(fstart, fend)
-        sent = self.tokens[tok_start].sent if 0 <= tok_start < len(self.tokens) else self.sentence_at(fstart)
+        s, e = self.norm.to_original(fstart, fend)
+        toks = self.tokens
+        sent = toks[tok_start].sent if 0 <= tok_start < len(toks) else self.sentence_at(fstart)
         sp = Span(s, e, label, value, tok_start, tok_end, sent)
-        self.spans.setdefault(kind, []).append(sp)
+        lst = self.spans.get(kind)
+        if lst is None:
+            self.spans[kind] = [sp]
+        else:
+            lst.append(sp)
         return sp
 
     def sentence_at(self, fpos: int) -> int:

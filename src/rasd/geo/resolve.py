@@ -414,8 +414,15 @@ class PlaceRecognizer:
 
         lo = prev.i1 if prev is not None else 0   # never reach into the mention before
 
+        gap_ok = self._gap_ok
+
         def ok(jj: int) -> bool:
-            return jj >= lo and toks[jj].sent == sent and self._gap_ok(ftext, toks[jj], toks[jj + 1])
+            if jj < lo:
+                return False
+            a, b = toks[jj], toks[jj + 1]
+            if a.sent != sent:
+                return False
+            return (b.start - a.end == 1 and ftext[a.end] == " ") or gap_ok(ftext, a, b)
 
         # "بالقرب من X", "إلى الشمال من X"
         via_min = False   # "الشمال من": a compass noun with the article is allowed
