@@ -188,7 +188,7 @@ def _delete(text: str, positions: list[int]) -> Normalized:
 
 # cheap pre-check: a tatweel/invisible/asterisk run touching a letter on its right
 _MAYBE_BREAK_IN_WORD = re.compile(f"[{TATWEEL}{INVISIBLE}*][{TATWEEL}{INVISIBLE}{BREAK_PUNCT}]*[{AR_LETTER}]")
-_MAYBE_DOT = re.compile(rf"{_L}\.{_L}")
+_MAYBE_DOT = re.compile(rf"(?<={_L})\.(?={_L})")   # opens with the dot: found fast
 
 
 def repair(text: str) -> Normalized:
@@ -201,6 +201,7 @@ def repair(text: str) -> Normalized:
 
 
 _FOLD_PATTERN = re.compile(f"{_DIACRITICS}+|[{_NFKC_NEEDED}]")
+_FOLD_NEEDED = re.compile(f"[{AR_MARK}{TATWEEL}{INVISIBLE}{_NFKC_NEEDED}]")  # one class: a fast pre-check
 
 
 _ONLY_DIACRITICS = re.compile(f"{_DIACRITICS}+")
@@ -216,7 +217,7 @@ def _fold_char(m: re.Match) -> str:
 def fold(text: str) -> Normalized:
     """The matching form of ``text`` (see module docstring), with its offset map."""
     rep = repair(text)
-    folded = _apply(rep.text, _FOLD_PATTERN, _fold_char) if _FOLD_PATTERN.search(rep.text) else _identity(rep.text)
+    folded = _apply(rep.text, _FOLD_PATTERN, _fold_char) if _FOLD_NEEDED.search(rep.text) else _identity(rep.text)
     # translate is 1:1, so the map is unchanged
     ftext = letters = folded.text
     for a, b in _FOLD_PAIRS.items():  # 1:1 replacements keep the map (str.replace is C-fast)

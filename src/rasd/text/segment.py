@@ -14,8 +14,10 @@ from . import wordindex
 from .normalize import Normalized
 
 _TOKEN = re.compile(r"[^\W_]+(?:[.,][0-9]+)*", re.UNICODE)
-# A sentence ends at . ! ? ؟ followed by space/quote/end, or at a line break.
-_SENT_END = re.compile(r"(?:[.!?؟]+[\"')\]]*(?=\s|$))|\n+")
+# A sentence ends at . ! ? ؟ followed by space/quote/end, or at a line break.  (Written
+# to open with a character class, which the regex engine scans for fast: the same as
+# (?:[.!?؟]+["')\]]*(?=\s|$))|\n+ )
+_SENT_END = re.compile(r"""[.!?؟\n](?:(?<=[.!?؟])[.!?؟]*["')\]]*(?=\s|$)|(?<=\n)\n*)""")
 
 
 @dataclass(slots=True)
