@@ -307,6 +307,19 @@ def test_bench_table(capsys):
     assert "peak memory" in out and "events found" in out
 
 
+def test_bench_profile_and_warm(capsys):
+    code, out, _ = run(capsys, "bench", ARTICLES, "--json", "--warm", "--profile", "5")
+    assert code == 0
+    fig = json.loads(out)
+    assert fig["warm"] is True and fig["articles_per_cpu_s"] > 0
+    # the profile names the pipeline's own functions, most own time first
+    prof = fig["profile"]
+    assert len(prof) == 5 and prof[0]["own_s"] >= prof[-1]["own_s"]
+    assert any(".py:" in r["function"] for r in prof)
+    code, out, _ = run(capsys, "bench", ARTICLES, "--profile", "3")
+    assert code == 0 and "profile (cProfile" in out and "cold" in out
+
+
 def test_version(capsys):
     with pytest.raises(SystemExit) as e:
         cli.main(["--version"])

@@ -205,7 +205,7 @@ def cmd_bench(args: argparse.Namespace) -> int:
     from .bench import run_bench
 
     return run_bench(args.inputs, limit=args.limit, trace_memory=args.tracemalloc,
-                     as_json=args.json, profile=args.profile, say=_err)
+                     as_json=args.json, profile=args.profile, warm=args.warm, say=_err)
 
 
 # --------------------------------------------------------------------------- ingest, merge, show, export
@@ -457,6 +457,9 @@ def build_parser() -> argparse.ArgumentParser:
     b.add_argument("--profile", metavar="N", type=_positive_int, nargs="?", const=25, default=0,
                    help="also profile the run (cProfile) and print the N functions with the most "
                         "time of their own (default 25)")
+    b.add_argument("--warm", action="store_true",
+                   help="run the corpus once before measuring: the steady state of a long run, "
+                        "whose per-word memos are full (default: measure from cold)")
     b.set_defaults(func=cmd_bench)
 
     from .geo.commands import add_parser as _gazetteer_parser   # rasd gazetteer info|lookup|add|remove
