@@ -57,6 +57,7 @@ def tokenize(text: str) -> list[Token]:
 
 
 _STEM_SETS: dict[str, tuple[frozenset, frozenset]] = {}
+_NO_STEMS: frozenset = frozenset()
 
 
 def stem_sets(tok: str) -> tuple[frozenset, frozenset]:
@@ -64,8 +65,9 @@ def stem_sets(tok: str) -> tuple[frozenset, frozenset]:
     fastest cache on this hot path; it is emptied when it grows past 300,000 words)."""
     r = _STEM_SETS.get(tok)
     if r is None:
-        stems = frozenset(s for s, _ in analyses(tok))
-        r = (stems, frozenset(x for s in stems for x in suffix_stems(s)))
+        stems = frozenset([s for s, _ in analyses(tok)])
+        sstems = [x for s in stems if s[-1] in _SUFFIX_LAST for x in suffix_stems(s)]
+        r = (stems, frozenset(sstems) if sstems else _NO_STEMS)
         if len(_STEM_SETS) > 300_000:
             _STEM_SETS.clear()
         _STEM_SETS[tok] = r
@@ -157,6 +159,7 @@ def segment(norm: Normalized) -> tuple[list[Token], list[Sentence], wordindex.Wo
 CONJ = ("و", "ف")
 PREP = ("ب", "ل", "ك")
 SUFFIXES = ("هما", "هم", "هن", "ها", "كم", "نا")  # not a bare ه: folded ة looks the same (سيطرة)
+_SUFFIX_LAST = frozenset(x[-1] for x in SUFFIXES)
 
 
 @lru_cache(maxsize=200_000)
