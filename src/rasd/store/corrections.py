@@ -340,9 +340,16 @@ def history(conn: Connection, event_id: str) -> list[dict]:
     ds = sorted((d for ds in _decisions(conn, keys).values() for d in ds), key=lambda d: d.id)
     return [{"field": d.field, "old_value": _load(d.old_value), "new_value": _load(d.new_value),
              "coder": d.coder, "note": d.note,
-             "created_at": d.created_at.isoformat() if hasattr(d.created_at, "isoformat") else str(d.created_at),
+             "created_at": _utc(d.created_at),
              "event_id": d.event_id}
             for d in ds]
+
+
+def _utc(v) -> str:
+    """ISO 8601 in UTC (SQLite gives the stored UTC time back without its zone)."""
+    if isinstance(v, datetime):
+        return (v if v.tzinfo else v.replace(tzinfo=timezone.utc)).astimezone(timezone.utc).isoformat()
+    return str(v)
 
 
 def original_fields(original: str | None) -> dict[str, Any]:

@@ -316,7 +316,8 @@ def event_detail(store, event_id: str) -> dict | None:
             .select_from(event_sources.join(articles, event_sources.c.article_id == articles.c.id))
             .where(event_sources.c.event_id == eid))}
         corrections = history(conn, eid)
-    out = {k: v for k, v in e.items() if k not in ("original", "actor1_id", "actor2_id", "place_id", "merged_at")}
+    out = {k: v for k, v in e.items()
+           if k not in ("original", "actor1_id", "actor2_id", "place_id", "merged_at", "feature", "rid")}
     out.update(actor1=e.get("actor1_name"), actor2=e.get("actor2_name"), corrected=e.get("original") is not None,
                merged_at=e.get("merged_at"), original=original_fields(e.get("original")),
                corrections=corrections, merge_rule=d["rule"])
