@@ -347,6 +347,7 @@ def test_event_view_highlights_the_evidence_in_the_article(page, server, artifac
     # fields shown with their values
     assert pg.inner_text("#event-view tr[data-field=event_type] td.val")
     assert f"event={event_id}" in pg.url
+    assert _overflowing(pg, "#event-view .ev-side, #event-view .ev-main, #event-view .article") == []
     pg.screenshot(path=str(artifacts / "e2e-event.png"))
 
 
@@ -366,6 +367,8 @@ def test_a_correction_persists_after_reload(page, server, artifacts):
     _set_coder(pg, CODER, "wrong-token")
     pg.click("#event-view tr[data-field=fatalities] button.edit")
     pg.fill("#event-view tr[data-field=fatalities] .edit-value", str(new))
+    assert _overflowing(pg, "#event-view .ev-side") == []
+    pg.screenshot(path=str(artifacts / "e2e-editing.png"))
     pg.click("#event-view tr[data-field=fatalities] button.save")
     pg.wait_for_selector("#event-view .ev-msg.err", timeout=10_000)
     assert "401" in pg.inner_text("#event-view .ev-msg")

@@ -690,9 +690,9 @@
     const save = h("button", { type: "submit", class: "save", text: t("ev.save") });
     const cancel = h("button", { type: "button", class: "cancel", text: t("ev.cancel") });
     const f = h("form", { class: "edit-form" }, input, note, save, cancel);
-    cell.textContent = ""; cell.append(f); act.hidden = true;
+    cell.textContent = ""; cell.append(f); act.hidden = true; cell.colSpan = 2;
     input.focus();
-    cancel.addEventListener("click", () => { cell.textContent = ""; cell.append(...old); act.hidden = false; });
+    cancel.addEventListener("click", () => { cell.textContent = ""; cell.append(...old); act.hidden = false; cell.colSpan = 1; });
     f.addEventListener("submit", async (e) => {
       e.preventDefault();
       save.disabled = true;
