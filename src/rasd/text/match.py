@@ -64,16 +64,20 @@ class PhraseMatcher:
         for p in phrases:
             self.add(p, payload, allow_suffix)
 
-    def _openers(self, tok: Token) -> tuple[tuple[str, int], ...]:
-        """The analyses of ``tok`` that can start a match: an entry, a suffixed entry or
-        the prefix of a longer one (the others would find nothing)."""
+    def _openers(self, tok: Token) -> tuple[tuple, ...]:
+        """The analyses of ``tok`` that can start a match, as (stem, clitic chars, the
+        payloads of the one-word entry, of the one-word entry with a pronoun suffix,
+        whether longer entries start with it); the other analyses would find nothing."""
         entries, prefixes, no_suffix = self._entries, self._prefixes, self._no_suffix
         out = []
         for stem, ncl in analyses(tok.text):
             key = (stem,)
-            if key in entries or key in prefixes or any(
-                    (s,) in entries and (s,) not in no_suffix for s in _sfx(tok, stem)):
-                out.append((stem, ncl))
+            single = entries.get(key)
+            suffixed = next((entries[(sx,)] for sx in _sfx(tok, stem)
+                             if (sx,) in entries and (sx,) not in no_suffix), None)
+            is_prefix = key in prefixes
+            if single is not None or suffixed is not None or is_prefix:
+                out.append((stem, ncl, single, suffixed, is_prefix))
         return tuple(out)
 
     def _scan(self, tokens: list[Token], lo: int, hi: int) -> list[int]:
@@ -111,6 +115,7 @@ class PhraseMatcher:
         useful = self._useful
         if len(useful) > 300_000:
             useful.clear()
+        no_suffix = self._no_suffix
         for i in cands:
             best: Match | None = None
             tk = tokens[i]
@@ -118,22 +123,17 @@ class PhraseMatcher:
             opts = useful.get(word)
             if opts is None:
                 opts = useful[word] = self._openers(tk)
-            for stem, ncl in opts:
+            for stem, ncl, single, suffixed, is_prefix in opts:
+                # the first token alone: an entry, else an entry with a pronoun suffix
+                if single is not None and (best is None or i + 1 > best.tok_end):
+                    best = Match(i, i + 1, tk.start + ncl, tk.end, single)
+                if suffixed is not None and (best is None or i + 1 > best.tok_end):
+                    best = Match(i, i + 1, tk.start + ncl, tk.end, suffixed, True)
+                if not is_prefix or i + 1 >= hi:
+                    continue
                 key: tuple[str, ...] = (stem,)
                 j = i
                 while True:
-                    if key in entries and (best is None or j + 1 > best.tok_end):
-                        best = Match(i, j + 1, tokens[i].start + ncl, tokens[j].end, entries[key])
-                    # suffix on the last token
-                    if best is None or j + 1 > best.tok_end:
-                        last = key[-1]
-                        for s in _sfx(tokens[j], last):
-                            k2 = key[:-1] + (s,)
-                            if k2 in entries and k2 not in self._no_suffix:
-                                best = Match(i, j + 1, tokens[i].start + ncl, tokens[j].end, entries[k2], True)
-                                break
-                    if key not in prefixes or j + 1 >= hi:
-                        break
                     j += 1
                     nxt = analyses(tokens[j].text)
                     # extend with the first analysis that keeps us on a prefix or entry
@@ -146,13 +146,24 @@ class PhraseMatcher:
                     if ext is None:
                         # maybe the last token matches only with a suffix
                         for st, _ in nxt:
-                            for s in _sfx(tokens[j], st):
-                                k2 = key + (s,)
-                                if k2 in entries and k2 not in self._no_suffix and (
+                            for sx in _sfx(tokens[j], st):
+                                k2 = key + (sx,)
+                                if k2 in entries and k2 not in no_suffix and (
                                         best is None or j + 1 > best.tok_end):
-                                    best = Match(i, j + 1, tokens[i].start + ncl, tokens[j].end, entries[k2], True)
+                                    best = Match(i, j + 1, tk.start + ncl, tokens[j].end, entries[k2], True)
                         break
                     key = ext
+                    if key in entries and (best is None or j + 1 > best.tok_end):
+                        best = Match(i, j + 1, tk.start + ncl, tokens[j].end, entries[key])
+                    # suffix on the last token
+                    if best is None or j + 1 > best.tok_end:
+                        for sx in _sfx(tokens[j], key[-1]):
+                            k2 = key[:-1] + (sx,)
+                            if k2 in entries and k2 not in no_suffix:
+                                best = Match(i, j + 1, tk.start + ncl, tokens[j].end, entries[k2], True)
+                                break
+                    if key not in prefixes or j + 1 >= hi:
+                        break
             if best is not None:
                 found.append(best)
         if not longest_only:
