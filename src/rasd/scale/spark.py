@@ -113,6 +113,9 @@ def session(master: str | None = None, app: str = "rasd", conf: dict | None = No
         raise SparkError("rasd spark needs PySpark: pip install 'rasd[spark]'") from None
     if not (os.environ.get("JAVA_HOME") or shutil.which("java")):
         raise SparkError("rasd spark needs Java (17 or newer) for Spark: e.g. apt-get install default-jre-headless")
+    import warnings
+
+    warnings.filterwarnings("ignore", message="PySpark does not yet fully support pandas")   # Rasd uses none
     os.environ.setdefault("PYSPARK_PYTHON", sys.executable)          # workers: this Python, with Rasd in it
     os.environ.setdefault("PYSPARK_DRIVER_PYTHON", sys.executable)
     b = SparkSession.builder.appName(app)
