@@ -431,6 +431,30 @@ def test_corrections_apply_everywhere_and_survive_remerge_and_reextraction(clien
     assert d["status"] == "active" and _all(client)["total"] == n and d["fatalities"] == 42
 
 
+def test_corrections_follow_their_sentence_when_the_events_renumber(client):
+    """An edited article, re-extracted, reports a new event first: its old event 0 is now event 1.
+    The coder's decision follows the sentence it was made on, not the number."""
+    strike = ("قتل خمسة مدنيين وأصيب عشرة آخرون في غارة جوية شنتها الطائرات الحربية الروسية على مدينة "
+              "معرة النعمان في ريف إدلب الجنوبي يوم الثلاثاء.")
+    clash = ("قتل ثلاثة عناصر من قوات النظام في اشتباكات مع فصائل المعارضة في بلدة اللطامنة بريف حماة "
+             "الشمالي يوم الاثنين.\n")
+    art = {"text": strike, "url": "https://example.org/renumbered", "outlet": "test", "published": "2016-05-12"}
+    first = client.post("/api/articles", json=art, headers=AUTH).json()["articles"][0]
+    (eid,) = first["event_ids"]
+    d = client.post(f"/api/events/{eid}/corrections", headers=AUTH,
+                    json={"field": "fatalities", "value": 11, "coder": "amal"}).json()
+    assert d["fatalities"] == 11
+    again = client.post("/api/articles", json={**art, "text": clash + strike}, headers=AUTH).json()["articles"][0]
+    assert again["status"] == "updated" and len(again["event_ids"]) == 2
+    a = client.get(f"/api/articles/{again['article_id']}").json()
+    by_type = {e["event_type"]: e["event_id"] for e in a["events"]}
+    moved = client.get(f"/api/events/{by_type['Explosions/Remote violence']}").json()
+    assert moved["fatalities"] == 11 and moved["original"] == {"fatalities": 5}
+    assert [c["new_value"] for c in moved["corrections"]] == [11]
+    other = client.get(f"/api/events/{by_type['Battles']}").json()
+    assert other["fatalities"] == 3 and other["corrections"] == [] and not other["corrected"]
+
+
 def test_corrections_follow_their_source_when_the_anchor_changes(store):
     """A new, earlier report joining the event gives it another anchor and id: the decisions made
     on the old anchor still apply (they follow the source, not the id)."""

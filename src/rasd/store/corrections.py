@@ -8,8 +8,10 @@ id comes) and follows that source: whenever ``merge_store`` writes an event
 decisions of every source in it are applied again, in the order they were
 made, before the row is written.  So the pipeline's output never overwrites a
 human decision, even where a new earlier report changes the event's anchor and
-id.  A decision whose anchor source no longer exists (its article re-extracted
-into different events) stays on record and applies to nothing.
+id.  A decision also records its anchor's article and evidence sentence: when
+the article is re-extracted and its events renumbered (``ARTICLE#1`` is now
+another event), the decision follows the sentence to its new source; where
+the sentence is gone, the decision stays on record and applies to nothing.
 
 The events table holds the values in force: the coded fields as corrected,
 ``status`` (``active`` | ``rejected``) and ``original`` (JSON: the pipeline's
@@ -245,12 +247,45 @@ def apply(row: dict, decisions: Iterable) -> dict:
     return row
 
 
-def _decisions(conn: Connection, anchor_keys: Iterable[str]) -> dict[str, list]:
-    keys = sorted(set(anchor_keys))
+def _article(source_key: str) -> str:
+    return source_key.rsplit("#", 1)[0]
+
+
+def _decisions(conn: Connection, source_keys: Iterable[str]) -> dict[str, list]:
+    """The decisions that may concern these sources, by the source each now follows: its anchor
+    source; or, where that source's sentence is no longer the one the coder saw (the article was
+    re-extracted and its events renumbered), the first source of the same article with that
+    sentence; or none, where the sentence is gone (the decision stays on record)."""
+    from .schema import articles
+
+    keys = sorted(set(source_keys))
+    arts = sorted({_article(k) for k in keys})
+    cands = []
+    for i in range(0, len(arts), 500):
+        cands += conn.execute(select(corrections).where(corrections.c.anchor_article.in_(arts[i:i + 500]))).all()
+    for i in range(0, len(keys), 500):       # rows without the article (none are written so now)
+        cands += conn.execute(select(corrections).where(corrections.c.anchor_article.is_(None),
+                                                        corrections.c.anchor_key.in_(keys[i:i + 500]))).all()
+    checked = sorted({d.anchor_key for d in cands if d.anchor_evidence is not None})
+    current: dict[str, str] = {}
+    for i in range(0, len(checked), 500):
+        current.update(conn.execute(select(event_sources.c.source_key, event_sources.c.evidence)
+                                    .where(event_sources.c.source_key.in_(checked[i:i + 500]))).all())
+    moved: dict[tuple, str | None] = {}
     out: dict[str, list] = {}
-    for i in range(0, len(keys), 500):
-        for d in conn.execute(select(corrections).where(corrections.c.anchor_key.in_(keys[i:i + 500]))):
-            out.setdefault(d.anchor_key, []).append(d)
+    for d in cands:
+        target = d.anchor_key
+        if d.anchor_evidence is not None and current.get(d.anchor_key) != d.anchor_evidence:
+            k = (d.anchor_article, d.anchor_evidence)
+            if k not in moved:
+                moved[k] = conn.execute(
+                    select(event_sources.c.source_key)
+                    .select_from(event_sources.join(articles, event_sources.c.article_id == articles.c.id))
+                    .where(articles.c.article_key == d.anchor_article, event_sources.c.evidence == d.anchor_evidence)
+                    .order_by(event_sources.c.idx).limit(1)).scalar()
+            target = moved[k]
+        if target is not None:
+            out.setdefault(target, []).append(d)
     return out
 
 
@@ -305,9 +340,12 @@ def correct(store, event_id: str, field: str, value: Any, coder: str, note: str 
                                   f"correct the other date first")
         written = []
         now = _now()
+        anchor_evidence = conn.execute(select(event_sources.c.evidence)
+                                       .where(event_sources.c.source_key == row["anchor_key"])).scalar()
         for f, v in todo:
             old = row["status"] if f == "status" else _plain(row[FIELDS[f].column])
             rec = {"event_id": event_id, "anchor_key": row["anchor_key"], "field": f,
+                   "anchor_article": _article(row["anchor_key"]), "anchor_evidence": anchor_evidence,
                    "old_value": _dump(old), "new_value": _dump(v), "coder": coder, "note": note,
                    "created_at": now}
             rid = conn.execute(corrections.insert().values(**rec).returning(corrections.c.id)).scalar_one()
@@ -337,7 +375,8 @@ def history(conn: Connection, event_id: str) -> list[dict]:
     anchor = conn.execute(select(events.c.anchor_key).where(events.c.event_id == event_id)).scalar()
     if anchor:
         keys.append(anchor)
-    ds = sorted((d for ds in _decisions(conn, keys).values() for d in ds), key=lambda d: d.id)
+    found = _decisions(conn, keys)
+    ds = sorted((d for k in set(keys) for d in found.get(k, ())), key=lambda d: d.id)
     return [{"field": d.field, "old_value": _load(d.old_value), "new_value": _load(d.new_value),
              "coder": d.coder, "note": d.note,
              "created_at": _utc(d.created_at),

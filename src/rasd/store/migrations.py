@@ -25,10 +25,14 @@ table's shape changes.
    PostgreSQL: a ``tsvector`` column with a GIN index, see ``search.py``),
    filled for the events already there; indexes for the web page's filters.
 4. ``events.feature``, the event as a GeoJSON Feature for the web page's map,
-   ``events.rid`` (its full-text rowid), and a covering index of the columns the page filters, counts and maps by
-   (``ix_events_page``), so its queries over many events read no wide row;
+   ``events.rid`` (its full-text rowid), and a covering index of the columns
+   the page filters, counts and maps by (``ix_events_page``), so its queries
+   over many events read no wide row;
    SQLite: ``actor_fts``, FTS5 trigrams over the folded names of the sides
    (substring search by index).
+5. a correction records its anchor source's article and evidence sentence
+   (``corrections.anchor_article``, ``anchor_evidence``), so that it follows
+   the sentence when a re-extraction renumbers the article's events.
 """
 from __future__ import annotations
 
@@ -106,7 +110,7 @@ def _v3(conn: Connection) -> None:
         t.create(conn, checkfirst=True)
     for t in (schema.events, schema.corrections):
         for ix in t.indexes:
-            if ix.name != "ix_events_page":      # step 4's (its columns come then)
+            if ix.name not in ("ix_events_page", "ix_corrections_article"):   # step 4's (their columns too)
                 ix.create(conn, checkfirst=True)
     search.create(conn)
     search.index_events(conn, None)
@@ -133,11 +137,21 @@ def _v4(conn: Connection) -> None:
                          [{"rid": search.rowid(e), "actors": a or ""} for e, a in rows])
 
 
+def _v5(conn: Connection) -> None:
+    have = _columns(conn, "corrections")
+    for col in ("anchor_article", "anchor_evidence"):
+        if col not in have:
+            conn.execute(text(f"ALTER TABLE corrections ADD COLUMN {col} TEXT"))
+    for ix in schema.corrections.indexes:
+        ix.create(conn, checkfirst=True)
+
+
 MIGRATIONS: list[tuple[int, str, Callable[[Connection], None]]] = [
     (1, "tables: articles, events, event_sources, places, actors, ingest_log", _v1),
     (2, "PostGIS geography points with spatial indexes (PostgreSQL)", _v2),
     (3, "corrections, event status, full-text search (web)", _v3),
     (4, "the web page's map features and a covering index for its filters", _v4),
+    (5, "a correction records its anchor's article and sentence", _v5),
 ]
 LATEST = MIGRATIONS[-1][0]
 

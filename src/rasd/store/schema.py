@@ -199,6 +199,8 @@ corrections = Table(
     Column("id", Integer, primary_key=True),
     Column("event_id", String(16), nullable=False),   # the event it was made on (for the record)
     Column("anchor_key", Text, nullable=False),       # that event's anchor source: what it follows
+    Column("anchor_article", Text),                   # its article_key, and its evidence sentence then:
+    Column("anchor_evidence", Text),                  # it follows the sentence if the events renumber
     Column("field", String(32), nullable=False),      # a coded field, or "status" (reject / restore)
     Column("old_value", Text),                        # JSON
     Column("new_value", Text),                        # JSON
@@ -207,6 +209,7 @@ corrections = Table(
     Column("created_at", DateTime(timezone=True), nullable=False),
 )
 Index("ix_corrections_anchor", corrections.c.anchor_key)
+Index("ix_corrections_article", corrections.c.anchor_article)
 Index("ix_corrections_event", corrections.c.event_id)
 
 event_search = Table(
