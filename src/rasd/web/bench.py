@@ -122,9 +122,9 @@ def synthesise(store, target: int, say: Callable[[str], None]) -> int:
     if store.dialect == "sqlite":
         with store.engine.connect() as conn:
             conn.exec_driver_sql("ANALYZE")
-    else:
+    else:       # VACUUM too: index-only scans need the visibility map of the rows just written
         with store.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
-            conn.exec_driver_sql("ANALYZE")
+            conn.exec_driver_sql("VACUUM ANALYZE")
     return added
 
 
