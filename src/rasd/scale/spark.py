@@ -315,6 +315,12 @@ def command(args: argparse.Namespace, say=lambda m: print(f"rasd: {m}", file=sys
     except SparkError as e:
         say(f"error: {e}")
         return 1
+    except Exception as e:   # the cluster, a file system or the JVM failed: say so in one line
+        if os.environ.get("RASD_DEBUG"):
+            raise
+        first = (str(e).strip().splitlines() or [""])[0][:500]
+        say(f"error: the Spark job failed ({type(e).__name__}: {first}); RASD_DEBUG=1 shows the traceback")
+        return 1
     rate = s["articles_per_second"]
     say(f"spark ({s['master']}, {s['partitions']} partitions): {s['articles']} articles, {s['bad']} bad inputs, "
         f"{s['failed']} failed; {s['events']} events, {s['places']} places"
