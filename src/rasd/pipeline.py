@@ -76,6 +76,9 @@ class Pipeline:
             ("assemble", EventAssembler()),
         ]
         self.timings: dict[str, float] = {name: 0.0 for name, _ in self.stages}
+        # stages whose spans only the event assembler reads: an article that names no act
+        # (no trigger span) has no use for them
+        self.for_events = frozenset({"sources", "modality"})
 
     def make_document(self, text: str, *, doc_id=None, outlet=None, url=None, title=None,
                       published=None) -> Document:
@@ -89,6 +92,8 @@ class Pipeline:
             doc.warnings.append("no publication date: relative dates resolved against today")
             doc.published = date.today()
         for name, stage in self.stages:
+            if name in self.for_events and not doc.spans.get("trigger"):
+                continue
             if timed:
                 t0 = time.perf_counter()
                 stage(doc)

@@ -66,8 +66,8 @@ class EventAssembler:
     # ------------------------------------------------------------------ main
     def __call__(self, doc: Document) -> None:
         toks = doc.tokens
-        if not toks:
-            doc.events = []
+        if not toks or not doc.spans.get("trigger"):
+            doc.events = []      # no act named: nothing to assemble
             return
         self.clause = clause_ids(doc.norm.text, toks, doc.sentences)
         by_sent: dict[str, dict[int, list[Span]]] = {}
