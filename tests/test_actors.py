@@ -6,7 +6,6 @@ CNN Arabic, France24, Sky News Arabia; 2018) and SaudiNewsNet (2015, CC BY-NC-SA
 """
 from __future__ import annotations
 
-import time
 from datetime import date
 
 import pytest
@@ -252,18 +251,15 @@ def test_fast_scan_equals_the_phrase_matcher(rec):
         assert fast == slow
 
 
-def test_whole_articles_fast_and_sane(rec):
+def test_whole_articles_sane(rec):
     arts = corpus_articles(n=60)
     docs = []
     for art in arts:
         doc = Document(text=art["text"], published=date(2018, 5, 1))
         segment(doc)
         docs.append(doc)
-    t0 = time.perf_counter()
     for doc in docs:
         rec(doc)
-    per_2000 = (time.perf_counter() - t0) / sum(len(d.text) for d in docs) * 2000
-    assert per_2000 < 0.01  # generous: ~0.5 ms per 2,000 characters on a laptop
     found = [sp for d in docs for sp in d.spans["actor"]]
     assert len(found) > 5 * len(docs)
     inters = {"state", "rebel", "militia", "identity", "rioters", "protesters", "civilians", "external"}

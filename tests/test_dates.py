@@ -358,16 +358,13 @@ def test_spans_map_to_the_original_text():
     assert 0 <= sp.tok_start < sp.tok_end <= len(doc.tokens)
 
 
-def test_performance_budget():
-    import time
+def test_repeated_text_gives_every_date_each_run():
+    # (speed is measured by `rasd bench`, not by timed tests)
     text = ("وخلف القتال الدائر منذ 18 فبراير/ شباط الماضي أكثر من 600 قتيل، وقال المرصد أمس "
             "إن الغارات تواصلت لليوم الرابع على التوالي في الغوطة الشرقية. ") * 12
     doc = Document(text=text, published=D("2018-03-04"))
     segment(doc)
-    t0 = time.perf_counter()
-    for _ in range(20):
+    for _ in range(3):
         doc.spans.clear()
         DR(doc)
-    per_doc = (time.perf_counter() - t0) / 20
-    assert len(doc.spans["date"]) == 36
-    assert per_doc < 0.005  # well under a millisecond normally; generous for slow CI
+        assert len(doc.spans["date"]) == 36

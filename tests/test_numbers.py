@@ -238,16 +238,13 @@ def test_date_recogniser_removes_day_numbers_and_years():
     assert after == [14, 3]
 
 
-def test_performance_budget():
-    import time
+def test_repeated_text_gives_every_number_each_run():
+    # (speed is measured by `rasd bench`, not by timed tests)
     text = ("وقتل 132 فلسطينياً على الأقل على أيدي قوات الاحتلال منذ 30 آذار/مارس، "
             "وأصيب أكثر من 13 ألفا آخرين بجروح، بحسب وزارة الصحة. ") * 15
     doc = Document(text=text, published=date(2018, 6, 19))
     segment(doc)
-    t0 = time.perf_counter()
-    for _ in range(20):
+    for _ in range(3):
         doc.spans.clear()
         NR(doc)
-    per_doc = (time.perf_counter() - t0) / 20
-    assert len(doc.spans["number"]) >= 30
-    assert per_doc < 0.005  # well under a millisecond normally; generous for slow CI
+        assert len(doc.spans["number"]) >= 30
