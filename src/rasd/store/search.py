@@ -212,15 +212,22 @@ def fill_features(conn: Connection, event_ids: Iterable[str] | None = None) -> N
 # --------------------------------------------------------------------------- filters
 
 def _rids(conn: Connection, sql: str, params: dict, memo):
-    """``events.rid IN (the rowids sql finds)``; with ``memo`` (key, compute) -> JSON list, the
-    rowids are found once and handed to each statement as a JSON array (SQLite's json_each)."""
+    """``events.rid IN (the rowids sql finds)``.  With ``memo`` (conn, key, compute), the rowids are
+    found once per filter change and handed to each statement as a parameter: SQLite a JSON array
+    (json_each), PostgreSQL an array (``= ANY``).  On PostgreSQL ``sql`` finds event ids."""
     if memo is None:
         return events.c.rid.in_(text(sql).bindparams(**params).columns(rowid=events.c.rid.type))
     import json
 
-    ids = memo((sql, tuple(sorted(params.items()))),
-               lambda: json.dumps([r[0] for r in conn.execute(text(sql), params)]))
-    return events.c.rid.in_(text("SELECT value FROM json_each(:ids)").bindparams(ids=ids)
+    key = (sql, tuple(sorted(params.items())))
+    if conn.dialect.name == "postgresql":
+        from sqlalchemy import BigInteger, any_
+        from sqlalchemy.dialects.postgresql import ARRAY
+
+        ids = memo(conn, key, lambda: [rowid(r[0]) for r in conn.execute(text(sql), params)])
+        return events.c.rid == any_(bindparam("rids", ids, type_=ARRAY(BigInteger)))
+    js = memo(conn, key, lambda: json.dumps([r[0] for r in conn.execute(text(sql), params)]))
+    return events.c.rid.in_(text("SELECT value FROM json_each(:ids)").bindparams(ids=js)
                             .columns(value=events.c.rid.type))
 
 
@@ -232,7 +239,10 @@ def match_clause(conn: Connection, q: str, memo=None):
         return false()
     if conn.dialect.name == "postgresql":
         tsq = " & ".join(f"'{w}':*" for w in ws)
-        sub = text("SELECT event_id FROM event_search WHERE tsv @@ CAST(:tsq AS tsquery)").bindparams(tsq=tsq)
+        sql = "SELECT event_id FROM event_search WHERE tsv @@ CAST(:tsq AS tsquery)"
+        if memo is not None:
+            return _rids(conn, sql, {"tsq": tsq}, memo)
+        sub = text(sql).bindparams(tsq=tsq)
     elif has_fts(conn):
         fq = " ".join(f'"{w}"*' for w in ws)
         return _rids(conn, "SELECT rowid FROM event_fts WHERE event_fts MATCH :fq", {"fq": fq}, memo)
@@ -258,5 +268,8 @@ def actor_clause(conn: Connection, value: str, memo=None):
         return false() if value.strip() else None
     if conn.dialect.name == "sqlite" and "%" not in v and "_" not in v and has_fts(conn, "actor_fts"):
         return _rids(conn, "SELECT rowid FROM actor_fts WHERE actors LIKE :pat", {"pat": f"%{v}%"}, memo)
+    if conn.dialect.name == "postgresql" and memo is not None:
+        return _rids(conn, "SELECT event_id FROM event_search WHERE actors LIKE :pat ESCAPE '\\'",
+                     {"pat": f"%{like_escape(v)}%"}, memo)
     sub = select(event_search.c.event_id).where(event_search.c.actors.like(f"%{like_escape(v)}%", escape="\\"))
     return events.c.event_id.in_(sub)

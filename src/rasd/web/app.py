@@ -152,10 +152,11 @@ def create_app(db: str | None = None, token: str | None = None, store=None) -> F
                               "Reads are open; writes need the token (`Authorization: Bearer <token>`). "
                               "See API.md for the contract.")
     app.state.store = store
-    memo = None
     if store.dialect == "sqlite":
         path = store.url.split(":///", 1)[-1]
         memo = queries.Matches(path if path and path != ":memory:" else None)
+    else:
+        memo = queries.Matches(None, postgresql=store.dialect == "postgresql")
     app.state.matches = memo
 
     @app.middleware("http")

@@ -38,26 +38,32 @@ class EventFilters:
 
 
 class Matches:
-    """The events a full-text or actor filter finds (SQLite), found once per data version.
+    """The events a full-text or actor filter finds, found once per data version.
 
     The page asks three questions per filter change (table, map, stats) and each asks the database
-    two or three: without this, the same FTS5 search would run five times.  An entry is valid while
-    the database file and its write-ahead log are unchanged (any commit, by any process, changes
-    them); a lock per key makes concurrent requests wait for the first instead of repeating it."""
+    two or three: without this, the same search would run five times.  An entry is valid while
+    the database file and its write-ahead log are unchanged (SQLite; any commit, by any process,
+    changes them) or the write-ahead log's position has not moved (PostgreSQL); a lock per key makes
+    concurrent requests wait for the first instead of repeating it."""
 
-    def __init__(self, path: str | None, size: int = 64) -> None:
+    def __init__(self, path: str | None, size: int = 64, postgresql: bool = False) -> None:
         import threading
         from collections import OrderedDict
 
         self.path = path
+        self.postgresql = postgresql
         self.size = size
         self._d: OrderedDict = OrderedDict()
         self._lock = threading.Lock()
         self._keys: dict = {}
 
-    def version(self):
+    def version(self, conn: Connection):
         import os
 
+        if self.postgresql:     # the write-ahead log's position: any commit moves it
+            from sqlalchemy import text
+
+            return conn.execute(text("SELECT pg_current_wal_lsn()::text")).scalar()
         if not self.path:
             return None
         out = []
@@ -73,8 +79,8 @@ class Matches:
         with self._lock:
             self._d.clear()
 
-    def __call__(self, key, compute):
-        v = self.version()
+    def __call__(self, conn: Connection, key, compute):
+        v = self.version(conn)
         if v is None:
             return compute()
         with self._lock:
