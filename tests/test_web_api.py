@@ -305,6 +305,10 @@ def test_html_responses_carry_a_strict_csp(client):
         csp = r.headers["content-security-policy"]
         assert "default-src 'self'" in csp and "script-src 'self'" in csp and "unsafe-inline" not in \
             csp.split("script-src", 1)[1].split(";")[0]
+        # the online tiles the page offers (off by default) may load as images, and only as images
+        directives = dict(d.strip().split(" ", 1) for d in csp.split(";") if d.strip())
+        assert "https://tile.openstreetmap.org" in directives["img-src"]
+        assert all("openstreetmap" not in v for k, v in directives.items() if k != "img-src")
         assert r.headers["x-content-type-options"] == "nosniff"
     assert client.get("/api/events").headers["x-content-type-options"] == "nosniff"
 

@@ -29,7 +29,9 @@ from . import queries
 from .queries import EventFilters
 
 STATIC = Path(__file__).parent / "static"
-CSP = ("default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; "
+CSP = ("default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob: "
+       # the optional online basemap (off by default; images only): OpenStreetMap's tiles
+       "https://tile.openstreetmap.org; "
        "font-src 'self' data:; connect-src 'self'; worker-src 'self' blob:; object-src 'none'; "
        "base-uri 'self'; form-action 'self'; frame-ancestors 'none'")
 MAX_LIMIT = 1000
