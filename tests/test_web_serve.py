@@ -30,6 +30,15 @@ def _env(**extra) -> dict:
     return env
 
 
+def _stop(proc: subprocess.Popen) -> None:
+    proc.terminate()
+    try:
+        proc.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait()
+
+
 def _free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -94,12 +103,7 @@ def test_serve_answers_over_http(db):
             r = c.post(f"/api/events/{eid}/corrections", json=body, headers={"Authorization": f"Bearer {token}"})
             assert r.status_code == 200 and r.json()["fatalities"] == 1
     finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
+        _stop(proc)
     # the correction is in the store, and in what rasd export writes
     r = _rasd("export", "--db", str(db), "--format", "jsonl", env=_env())
     assert r.returncode == 0
@@ -128,9 +132,4 @@ def test_serve_with_a_token_may_listen_on_all_addresses(db):
             time.sleep(0.2)
         assert r.json()["writes"] is True
     finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
+        _stop(proc)
