@@ -1,7 +1,7 @@
 """Clitic-aware whole-word matching (sentences from the ANT corpus)."""
 from rasd.text.match import PhraseMatcher
 from rasd.text.normalize import fold
-from rasd.text.segment import analyses, clause_ids, sentences, tokenize
+from rasd.text.segment import analyses, clause_ids, segment, tokenize
 
 
 def _match(matcher, text):
@@ -52,11 +52,13 @@ def test_longest_match_wins():
 def test_sentences_and_clauses():
     text = "قتل 20 مدنيا، بينهم أربعة أطفال. وقال المرصد إنه وثق ذلك؟\nسطر آخر"
     f = fold(text)
-    toks = tokenize(f.text)
-    sents = sentences(f.text, toks)
+    toks, sents, _ = segment(f)
     assert len(sents) == 3
-    cl = clause_ids(f.text, toks)
+    assert [(s.tok_start, s.tok_end) for s in sents] == [(0, 6), (6, 11), (11, 13)]
+    assert [t.sent for t in toks] == [0] * 6 + [1] * 5 + [2] * 2
+    cl = clause_ids(f.text, toks, sents)
     assert cl[0] == cl[2] and cl[3] != cl[2]  # the comma opens a new clause
+    assert cl == clause_ids(f.text, toks)     # the same without the sentences given
 
 
 def test_folded_ta_marbuta_is_not_a_pronoun_suffix():

@@ -90,21 +90,9 @@ def sentence_bounds(text: str) -> list[tuple[int, int]]:
     return out
 
 
-def sentences(text: str, tokens: list[Token]) -> list[Sentence]:
-    out: list[Sentence] = []
-    ti = 0
-    for si, (s, e) in enumerate(sentence_bounds(text)):
-        t0 = ti
-        while ti < len(tokens) and tokens[ti].start < e:
-            tokens[ti].sent = si
-            ti += 1
-        out.append(Sentence(s, e, t0, ti))
-    return out
-
-
 def segment(norm: Normalized) -> tuple[list[Token], list[Sentence], wordindex.WordIndex]:
     """Tokens, sentences and the word index of a folded text, in one pass (the hot
-    path: what ``tokenize``, ``sentences`` and ``wordindex.index`` do, fused).
+    path; ``tokenize`` alone gives bare tokens, for lexicon phrases and tests).
 
     A token whose word ends in a real ه (``norm.letters`` tells it from a folded ة)
     gets ``ha`` and the stems without that pronoun."""

@@ -22,10 +22,7 @@ from __future__ import annotations
 import weakref
 from collections.abc import Collection
 from itertools import count
-from typing import TYPE_CHECKING, NamedTuple
-
-if TYPE_CHECKING:
-    from .segment import Token
+from typing import NamedTuple
 
 
 class _Test(NamedTuple):
