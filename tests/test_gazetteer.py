@@ -84,6 +84,12 @@ def test_admin1_mapping_and_countries(small):
     assert {e.country for e in small.lookup("سورية")} == {"SY"}
 
 
+def test_every_country_code_is_a_string(small):
+    # YAML reads a bare NO as false: Norway's code must stay "NO"
+    assert all(isinstance(e.country, str) for e in small.entries if e.kind == "country")
+    assert [e.country for e in small.lookup("النرويج")] == ["NO"]
+
+
 def test_common_word_names_need_a_trigger(small):
     # "الشرقية" (Egypt's Sharqia) is also "eastern": indexed, flagged
     flags = dict(small.names[("شرقيه",)])
