@@ -8,8 +8,9 @@ mentions of the same act in the article are merged.
 """
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import replace
-from datetime import timedelta
+from datetime import date, timedelta
 from math import asin, cos, radians, sin, sqrt
 
 from ..document import Actor, DateValue, Document, Event, Place, Quantity, Span
@@ -18,7 +19,7 @@ from ..recognize.sources import chain
 from ..resources import load
 from ..text.match import PhraseMatcher
 from ..text.normalize import fold_key
-from ..text.segment import analyses, clause_ids
+from ..text.segment import Sentence, analyses, clause_ids
 
 BATTLES = "Battles"
 EXPLOSIONS = "Explosions/Remote violence"
@@ -46,12 +47,22 @@ _AGENT_MARKERS = {"قبل", "بواسطه", "شنها", "نفذها", "شنته�
 def _km(a: Place, b: Place) -> float | None:
     if a.lat is None or b.lat is None:
         return None
-    la1, lo1, la2, lo2 = map(radians, (a.lat, a.lon, b.lat, b.lon))
+    # the gazetteer sets a place's lat and lon together
+    assert a.lon is not None and b.lon is not None
+    la1, lo1, la2, lo2 = radians(a.lat), radians(a.lon), radians(b.lat), radians(b.lon)
     h = sin((la2 - la1) / 2) ** 2 + cos(la1) * cos(la2) * sin((lo2 - lo1) / 2) ** 2
     return 2 * 6371.0 * asin(min(1.0, sqrt(h)))
 
 
 class EventAssembler:
+    # per-article state, set by __call__
+    clause: list[int]                      # token -> clause number
+    cas_at: dict[int, str]                 # token -> casualty word group
+    singular_at: set[int]                  # tokens of a singular victim word
+    _pairs: list[tuple[Actor, Actor]]      # the sides of the fights told so far
+    _last_loc: dict[str, Place]            # event type -> the place of the last such act named
+    _weak: set[int]                        # id() of the events coded from a toll alone
+
     def __init__(self) -> None:
         data = load("triggers.yaml")
         self.classes = {c["id"]: c for c in data["classes"]}
@@ -77,7 +88,7 @@ class EventAssembler:
                 d.setdefault(sp.sent, []).append(sp)
             by_sent[kind] = d
         cas_spans = self.cas.find(toks, longest_only=True, doc=doc)
-        self.cas_at: dict[int, str] = {}
+        self.cas_at = {}
         for m in cas_spans:
             for k in range(m.tok_start, m.tok_end):
                 self.cas_at[k] = m.payloads[0]
@@ -86,8 +97,8 @@ class EventAssembler:
         events: list[tuple[Event, int, bool]] = []  # event, sentence, location was a fallback
         weak_events: set[int] = set()
         last_actor1: dict[str, Actor] = {}   # by event type and sub-type: who did it last
-        self._pairs: list[tuple[Actor, Actor]] = []  # the sides of the fights told so far
-        self._last_loc: dict[str, Place] = {}  # event type -> the place of the last such act named
+        self._pairs = []
+        self._last_loc = {}
         last_chain: list[str] = []
         for si in range(len(doc.sentences)):
             trig = by_sent["trigger"].get(si, [])
@@ -141,6 +152,7 @@ class EventAssembler:
                     if not strong and t.value.cls in ("killing", "injuring"):
                         weak_events.add(id(ev))
                     if not fallback:
+                        assert ev.location is not None  # every assembled event has a place
                         self._last_loc[ev.event_type] = ev.location
                     events.append((ev, si, fallback))
                     if ev.actor1 is not None:
@@ -173,7 +185,7 @@ class EventAssembler:
         return None
 
     @staticmethod
-    def _inherit_types(events, weak_events: set[int]) -> None:
+    def _inherit_types(events: list[tuple[Event, int, bool]], weak_events: set[int]) -> None:
         """A toll with no act named ("سقط 45 قتيلا في الغوطة") is the toll of the
         act the article reports: it takes the type of the nearest strong event."""
         strong = [(si, ev) for ev, si, _ in events if id(ev) not in weak_events
@@ -191,7 +203,8 @@ class EventAssembler:
                 ev.actor1 = ref.actor1
 
     # ------------------------------------------------------------ one trigger
-    def _events_for(self, doc: Document, si: int, t: Span, by_sent, last_actor1, chosen=()):
+    def _events_for(self, doc: Document, si: int, t: Span, by_sent: dict[str, dict[int, list[Span]]],
+                    last_actor1: dict[str, Actor], chosen: Sequence[Span] = ()) -> list[tuple[Event, bool]]:
         cls = self.classes[t.value.cls]
         sent = doc.sentences[si]
         cues = by_sent["cue"].get(si, [])
@@ -232,7 +245,10 @@ class EventAssembler:
         if etype == BATTLES and not cls.get("by_actor1") and a1 is not None and a1.inter == "civilians" and a2 is None:
             # a "battle" whose only side is civilians is an attack on them
             etype, sub, civ = VAC, "Attack", True
-            a1, a2 = None, a1
+            # two statements, not "a1, a2 = None, a1": mypy types the a1 read there after
+            # assigning None to a1 (so mypyc would compile it as None)
+            a2 = a1
+            a1 = None
         if "by_actor1" in cls:
             inter = a1.inter if a1 else None
             sub = cls["by_actor1"].get(inter, cls["by_actor1"]["default"])
@@ -264,11 +280,13 @@ class EventAssembler:
         if etype == "Protests" and a1 is None:
             a1 = Actor("", f"Protesters ({doc.focus_country or ''})".replace(" ()", ""), "protesters")
 
-        date = self._date(doc, si, t, by_sent["date"].get(si, []))
-        if date is None:
+        when = self._date(doc, si, t, by_sent["date"].get(si, []))
+        if when is None:
             return []
-        ds, de, prec = date
-        if de < doc.published - timedelta(days=365) or ds > doc.published + timedelta(days=1):
+        ds, de, prec = when
+        published = doc.published
+        assert published is not None  # Pipeline.run dates every document before its stages
+        if de < published - timedelta(days=365) or ds > published + timedelta(days=1):
             return []  # history or future: not news of an event
 
         names = by_sent["actor"].get(si, []) + by_sent["source"].get(si, [])
@@ -297,7 +315,7 @@ class EventAssembler:
                 return []
         s, e = doc.sentence_span(si)
         evidence = doc.text[s:e].strip()
-        out = []
+        out: list[tuple[Event, bool]] = []
         for i, pl in enumerate(places):
             ev = Event(etype, sub, ds, de, prec, a1, a2, pl, civilian_targeting=civ,
                        evidence=evidence, evidence_span=(s, e))
@@ -372,7 +390,7 @@ class EventAssembler:
         return len(prev) == 2 and prev[1] in ("في", "ب") and prev[0].removeprefix("و") in (
             "مقره", "مقرها", "ومقره", "مقرهم", "تتخذ", "يتخذ", "ومقرها")
 
-    def _needs_ok(self, t: Span, sent, cues: list[Span]) -> bool:
+    def _needs_ok(self, t: Span, sent: Sentence, cues: list[Span]) -> bool:
         """A class that is violent only in context ("needs") has that context here."""
         cls = self.classes[t.value.cls]
         if not cls.get("needs"):
@@ -385,7 +403,8 @@ class EventAssembler:
             near = {c.value for c in cues if t.tok_end <= c.tok_start < t.tok_end + int(reach)}
         return bool(set(cls["needs"]) & near)
 
-    def _weak_counts(self, doc: Document, si: int, live: list[Span], by_sent) -> bool:
+    def _weak_counts(self, doc: Document, si: int, live: list[Span],
+                     by_sent: dict[str, dict[int, list[Span]]]) -> bool:
         """A sentence that names only a toll or a bare "attack" codes an event only
         when it gives a figure, or names both a place and a time ("الهجوم، الذي
         وقع في دوما" alone refers back to an act, it does not report one)."""
@@ -395,7 +414,7 @@ class EventAssembler:
         places = [p for p in by_sent["place"].get(si, []) if p.value.kind not in ("dateline", "country")]
         return bool(places) and bool(by_sent["date"].get(si))
 
-    def _window(self, t: Span, sent) -> tuple[int, int]:
+    def _window(self, t: Span, sent: Sentence) -> tuple[int, int]:
         c = self.clause[t.tok_start]
         lo = t.tok_start
         while lo > sent.tok_start and self.clause[lo - 1] == c:
@@ -437,11 +456,13 @@ class EventAssembler:
                    for w in first)
 
     # ------------------------------------------------------------- sides
-    def _sides(self, doc: Document, t: Span, actors: list[Span], etype: str):
+    def _sides(self, doc: Document, t: Span, actors: list[Span], etype: str) -> tuple[Actor | None, Actor | None]:
         if not actors:
             return None, None
         toks = doc.tokens
-        agents, targets = [], []
+        # (score, actor span); a score is an int, or an int + 0.5 for a side joined by و
+        agents: list[tuple[float, Span]] = []
+        targets: list[tuple[float, Span]] = []
         for a in actors:
             if a.tok_start >= t.tok_start and a.tok_end <= t.tok_end:
                 agents.append((0, a))  # the trigger phrase names its agent ("الطائرات الحربية")
@@ -474,9 +495,9 @@ class EventAssembler:
         # "ميليشيات الحوثي وقوات صالح": a side joined by و to the one before it ranks with it
         ranked = sorted(agents, key=lambda x: x[1].tok_start)
         for i in range(1, len(ranked)):
-            prev_sc, prev = ranked[i - 1]
+            prev_sc, prev_a = ranked[i - 1]
             sc, a = ranked[i]
-            if a.tok_start == prev.tok_end and toks[a.tok_start].text.startswith("و") and sc < prev_sc:
+            if a.tok_start == prev_a.tok_end and toks[a.tok_start].text.startswith("و") and sc < prev_sc:
                 ranked[i] = (prev_sc + 0.5, a)
         agents = ranked
         agents.sort(key=lambda x: x[0])
@@ -504,7 +525,9 @@ class EventAssembler:
         return a.inter != "state" or not (a.country and b.country) or a.country == b.country
 
     # ------------------------------------------------------------- date
-    def _date(self, doc: Document, si: int, t: Span, dates: list[Span]):
+    def _date(self, doc: Document, si: int, t: Span, dates: list[Span]) -> tuple[date, date, int]:
+        published = doc.published
+        assert published is not None  # Pipeline.run dates every document before its stages
         if dates:
             same = [d for d in dates if self.clause[max(0, d.tok_start)] == self.clause[t.tok_start]] or dates
             d = min(same, key=lambda d: abs(d.tok_start - t.tok_start))
@@ -512,11 +535,11 @@ class EventAssembler:
             toks = doc.tokens
             since = any(toks[k].text in ("منذ", "ومنذ") for k in range(max(doc.sentences[si].tok_start, d.tok_start - 12),
                                                                       d.tok_start))
-            if since and not v.relative and v.end < doc.published and self._has_toll(doc, si):
+            if since and not v.relative and v.end < published and self._has_toll(doc, si):
                 # "منذ كثفت الحكومة عملياتها ... في 18 فبراير": an aggregate from then until now
-                return v.start, doc.published, 2
+                return v.start, published, 2
             return v.start, v.end, v.precision
-        return doc.published, doc.published, 2
+        return published, published, 2
 
     @staticmethod
     def _focused(doc: Document) -> bool:
@@ -535,7 +558,7 @@ class EventAssembler:
 
     # ------------------------------------------------------------- places
     def _places(self, doc: Document, si: int, t: Span, places: list[Span],
-                others: list[Span] = (), etype: str = "") -> tuple[list[Place], bool]:
+                others: Sequence[Span] = (), etype: str = "") -> tuple[list[Place], bool]:
         cands = [p for p in places if p.value.kind != "dateline"]
         # a place in another clause that has a trigger of its own belongs to that trigger; one far
         # away, or past a clause that points back ("في تلك المدينة"), belongs to another statement
@@ -559,7 +582,7 @@ class EventAssembler:
         if cands:
             # the place after the act in its clause ("قصف ... على إسرائيل"), then before it; a whole
             # country loses to a finer place in the same position
-            def rank(p: Span):
+            def rank(p: Span) -> tuple[int, int, bool, int]:
                 after = p.tok_start >= t.tok_end
                 same = self.clause[p.tok_start] == c
                 dist = p.tok_start - t.tok_end if after else t.tok_start - p.tok_end
@@ -623,14 +646,14 @@ class EventAssembler:
                 if k not in self.singular_at:
                     continue
                 near = [self.cas_at.get(j) for j in (k - 2, k - 1, k + 1, k + 2)]
-                for group in ("killed", "injured"):
-                    field = "fatalities" if group == "killed" else "injuries"
-                    if group in near and field not in out:
+                for toll in ("killed", "injured"):
+                    field = "fatalities" if toll == "killed" else "injuries"
+                    if toll in near and field not in out:
                         out[field] = 1
                         s_, e_ = doc.orig_span(toks[k].start, toks[k].end)
                         out[field + "_span"] = (s_, e_)
             return out
-        cat_of: list[tuple[Span, str | None, str | None]] = []
+        cat_of: list[tuple[Span, str, str | None]] = []  # number, its group, its sub-group
         for n in numbers:
             q: Quantity = n.value
             i0, i1 = n.tok_start, n.tok_end
@@ -638,12 +661,12 @@ class EventAssembler:
             prev_num = max((m.tok_end for m in numbers if m.tok_end <= i0), default=sent.tok_start)
             # verb first, object late: "قتلت عبوة ناسفة زرعتها ميليشيا الحوثي، الثلاثاء، ثلاثة مدنيين"
             before = [self.cas_at.get(k) for k in range(max(sent.tok_start, prev_num, i0 - 10), i0)]
-            group = None
-            sub = None
+            group: str | None = None
+            sub: str | None = None
             own = self.cas_at.get(i0)
             if i1 - i0 == 1 and own in ("killed", "injured"):
                 # a dual noun is its own count: "وأوقعت قتيلين و24 جريحا"
-                after = [own] + after
+                after.insert(0, own)
             # the counted noun right after the number
             if after and after[0] in ("children", "women"):
                 sub = after[0]
@@ -657,11 +680,11 @@ class EventAssembler:
                 cat_of.append((n, "breakdown", sub))
                 continue
             if group is None:
-                for k in reversed(before):
-                    if k in ("killed", "injured"):
-                        group = k
+                for w in reversed(before):
+                    if w in ("killed", "injured"):
+                        group = w
                         break
-                    if k == "breakdown":
+                    if w == "breakdown":
                         break
                 # "مقتل وجرح 30": both right before -> a combined toll
                 kinds = [k for k in before if k in ("killed", "injured")]
@@ -672,9 +695,9 @@ class EventAssembler:
             if group is None:
                 # "84 شخصا قتلوا", "11 عنصرا من التعبئة (الباسيج) ومن الحرس الثوري قتلوا"
                 nxt_num = min((m.tok_start for m in numbers if m.tok_start >= i1), default=sent.tok_end)
-                for k in after[1:] + [self.cas_at.get(k) for k in range(i1 + 3, min(sent.tok_end, nxt_num, i1 + 9))]:
-                    if k in ("killed", "injured"):
-                        group = k
+                for w in after[1:] + [self.cas_at.get(k) for k in range(i1 + 3, min(sent.tok_end, nxt_num, i1 + 9))]:
+                    if w in ("killed", "injured"):
+                        group = w
                         break
             if group is None:
                 continue
@@ -713,6 +736,8 @@ class EventAssembler:
         merged: list[tuple[Event, bool]] = []
         sent_of: dict[int, set[int]] = {}  # merged index -> sentences it came from
         for ev, si, fallback in items:
+            loc = ev.location
+            assert loc is not None  # every assembled event has a place (_events_for)
             target = None
             for j, (m, mfb) in enumerate(merged):
                 if m.event_type != ev.event_type:
@@ -722,9 +747,11 @@ class EventAssembler:
                     break
                 if not (ev.date_start <= m.date_end + timedelta(days=1) and m.date_start <= ev.date_end + timedelta(days=1)):
                     continue
-                if not self._same_place(ev.location, m.location, fallback or mfb):
+                mloc = m.location
+                assert mloc is not None  # every assembled event has a place (_events_for)
+                if not self._same_place(loc, mloc, fallback or mfb):
                     continue
-                if (fallback or mfb) and m.location.name != ev.location.name and m.actor2 is not None \
+                if (fallback or mfb) and mloc.name != loc.name and m.actor2 is not None \
                         and ev.actor2 is not None and not self._same_side(m.actor2, ev.actor2):
                     continue  # a placeless act against another side is another act
                 if not self._compatible_sides(ev, m):
@@ -752,8 +779,8 @@ class EventAssembler:
         if a.name == b.name:
             return True
         if either_fallback:
-            return (a.admin1_code and a.admin1_code == b.admin1_code) or (a.country and a.country == b.country
-                                                                           and not (a.admin1_code and b.admin1_code))
+            return bool((a.admin1_code and a.admin1_code == b.admin1_code)
+                        or (a.country and a.country == b.country and not (a.admin1_code and b.admin1_code)))
         d = _km(a, b)
         return d is not None and d <= 2.0
 
