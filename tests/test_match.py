@@ -81,3 +81,23 @@ def test_real_ha_is_a_pronoun_suffix_but_folded_ta_marbuta_is_not():
     segment(d)
     found = [(d.text[slice(*d.orig_span(x.start, x.end))], x.payloads[0]) for x in m.find(d.tokens)]
     assert found == [("اعتراضه", "intercept")]
+
+
+def test_word_index_registration_lives_as_long_as_its_matcher():
+    import gc
+
+    from rasd.document import Document
+    from rasd.text import wordindex
+
+    before = len(wordindex._TESTS)
+    m = PhraseMatcher()
+    m.add("قصف", "bombard")
+    assert len(wordindex._TESTS) == before + 1
+    f = fold("تجدد القصف على المدينة")
+    toks, _, wi = segment(f)
+    doc = Document(text=f.text, norm=f, tokens=toks, word_index=wi)
+    assert wordindex.positions(doc, m.words) == [1]          # the index names القصف
+    assert [x.payloads for x in m.find(toks, doc=doc)] == [["bombard"]]
+    del m
+    gc.collect()
+    assert len(wordindex._TESTS) == before                   # gone with its matcher

@@ -14,6 +14,8 @@ from typing import Any
 from .text.normalize import Normalized
 from .text.segment import Sentence, Token
 
+_UNSEGMENTED = Normalized("")
+
 
 @dataclass(slots=True)
 class Span:
@@ -146,7 +148,7 @@ class Document:
     title: str | None = None
     published: date | None = None
     published_raw: str | None = None
-    norm: Normalized | None = None
+    norm: Normalized = field(default_factory=lambda: _UNSEGMENTED)  # set by the segment stage
     tokens: list[Token] = field(default_factory=list)
     sentences: list[Sentence] = field(default_factory=list)
     spans: dict[str, list[Span]] = field(default_factory=dict)

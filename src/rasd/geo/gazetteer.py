@@ -91,7 +91,7 @@ class Gazetteer:
     spelled with / without the article: "الحول" is not "حول", "بيان" is not "البيان").
     """
 
-    def __init__(self, entries: list[Entry], admin1: list[Admin1], names: dict[tuple[str, ...], list[tuple[int, bool]]],
+    def __init__(self, entries: list[Entry], admin1: list[Admin1], names: dict[tuple[str, ...], list[tuple[int, int]]],
                  countries: dict[str, int], iso3: dict[str, str], version: str) -> None:
         self.entries = entries
         self.admin1 = admin1

@@ -144,9 +144,9 @@ class PlaceRecognizer:
                 self.next_of.setdefault(key[:i], set()).add(key[i])
         # roads: "الطريق الدولي M5", "طريق حلب - دمشق الدولي", "أوتوستراد درعا-دمشق"
         self.road_heads = _stem_set(w.get("road_heads"))
-        self.fid_names = wordindex.register(self, stems=self.firsts)
-        self.fid_unknown = wordindex.register(self, stems=self.unknown_trig)
-        self.fid_roads = wordindex.register(self, stems=self.road_heads)
+        self.words_names = wordindex.register(stems=self.firsts)
+        self.words_unknown = wordindex.register(stems=self.unknown_trig)
+        self.words_roads = wordindex.register(stems=self.road_heads)
         self.road_adj = {fold_key(x) for x in w.get("road_adjectives") or ()}
         self.road_code_prefixes = {fold_key(x) for x in w.get("road_code_prefixes") or ()}
         self.road_links = {fold_key(x) for x in w.get("road_links") or ()}
@@ -187,7 +187,7 @@ class PlaceRecognizer:
             return
         ftext = doc.norm.text
         gaz = self.gaz
-        matches, blocked = self._find(toks, wordindex.positions(doc, self.fid_names))
+        matches, blocked = self._find(toks, wordindex.positions(doc, self.words_names))
         tanween = _TANWEEN_RE.search(doc.text) is not None
         blocked += self._actor_spans(doc)
         mentions: list[_Mention] = []
@@ -218,7 +218,7 @@ class PlaceRecognizer:
             mt.nt = frozenset(eid for eid, fl in payload if fl & NEEDS_TRIGGER)
             mentions.append(mt)
         # words after a trigger that the gazetteer lacks
-        covered = set()
+        covered: set[int] = set()
         for mt in mentions:
             covered.update(range(mt.n0, mt.n1))
         mentions.extend(self._unknowns(doc, covered, blocked))
@@ -242,7 +242,7 @@ class PlaceRecognizer:
         self._datelines(doc, mentions)
         # the article's country: unambiguous located mentions vote
         focus = self._focus_country(mentions) or doc.focus_country
-        mentioned: dict[str, int] = {}
+        mentioned: dict[str | None, int] = {}
         for mt in mentions:
             for cc in {gaz.entries[c].country for c in mt.cands if gaz.entries[c].kind == "country"}:
                 mentioned[cc] = mentioned.get(cc, 0) + 1
@@ -307,9 +307,7 @@ class PlaceRecognizer:
         fh = self._first_hits
         if len(fh) > 200_000:
             fh.clear()
-        if cands is None:
-            cands = range(n)
-        for i in cands:
+        for i in (range(n) if cands is None else cands):
             tx = toks[i].text
             starts = fh.get(tx)
             if starts is None:
@@ -379,16 +377,17 @@ class PlaceRecognizer:
         if memo is None:
             memo = self._memo[id(s)] = {}
         text = tok.text
-        hit = memo.get(text, _MISS)
-        if hit is _MISS:
-            hit = None
-            for stem, ncl in analyses(text):
-                if stem in s:
-                    hit = (stem, ncl)
-                    break
-            if len(memo) > 100_000:
-                memo.clear()
-            memo[text] = hit
+        got = memo.get(text, _MISS)
+        if got is not _MISS:
+            return got  # type: ignore[return-value]  # the memo holds only what this returns
+        hit: tuple[str, int] | None = None
+        for stem, ncl in analyses(text):
+            if stem in s:
+                hit = (stem, ncl)
+                break
+        if len(memo) > 100_000:
+            memo.clear()
+        memo[text] = hit
         return hit
 
     @staticmethod
@@ -564,7 +563,7 @@ class PlaceRecognizer:
         out: list[_Mention] = []
         n = len(toks)
         trig = self.unknown_trig
-        cands = wordindex.positions(doc, self.fid_unknown)
+        cands = wordindex.positions(doc, self.words_unknown)
         for i in [i for i, t in enumerate(toks) if not trig.isdisjoint(t.stems)] if cands is None else cands:
             if i >= n - 1 or i + 1 in covered:
                 continue
@@ -641,7 +640,7 @@ class PlaceRecognizer:
         by_start = None
         out = list(mentions)
         taken: set[int] = set()
-        cands = wordindex.positions(doc, self.fid_roads)
+        cands = wordindex.positions(doc, self.words_roads)
         for i in [i for i, t in enumerate(toks) if not heads.isdisjoint(t.stems)] if cands is None else cands:
             if i in taken:
                 continue
@@ -715,7 +714,7 @@ class PlaceRecognizer:
         delimiter, with nothing before them but agency names (and a reporter's name).
         """
         ftext = doc.norm.text
-        lines = []
+        lines: list = []
         pos = 0
         while len(lines) < 3 and pos < len(ftext):
             e = ftext.find("\n", pos)
@@ -778,8 +777,8 @@ class PlaceRecognizer:
             if s:
                 cands = s
         if "admin1" in kinds and mt.trigger != "admin":
-            towns = {ents[c].admin1 for c in cands if ents[c].kind == "settlement"}
-            cands = [c for c in cands if not (ents[c].kind == "admin1" and ents[c].admin1 in towns)]
+            towns_a1 = {ents[c].admin1 for c in cands if ents[c].kind == "settlement"}
+            cands = [c for c in cands if not (ents[c].kind == "admin1" and ents[c].admin1 in towns_a1)]
         if "country" in kinds and mt.trigger != "settlement":
             # "الكويت", "تونس": the country, not its capital of the same name; a town
             # abroad named like a country ("أرمينيا" in Colombia) only in its own context
@@ -842,7 +841,7 @@ class PlaceRecognizer:
         mt.anchor_strict = (nxt.anchor_strict if nxt.chosen < 0 else
                             "من" not in between and not (between == [] and toks[nxt.i0].text.startswith("و")))
 
-    def _choose(self, mt: _Mention, focus: str | None, mentioned: dict[str, int]) -> int:
+    def _choose(self, mt: _Mention, focus: str | None, mentioned: dict[str | None, int]) -> int:
         ents = self.gaz.entries
         cands = self._viable(mt, focus)
         if not cands:
@@ -880,7 +879,7 @@ class PlaceRecognizer:
             return False
         return e.country != q.country
 
-    def _stray(self, mt: _Mention, focus: str | None, mentioned: dict[str, int]) -> bool:
+    def _stray(self, mt: _Mention, focus: str | None, mentioned: dict[str | None, int]) -> bool:
         e = self.gaz.entries[mt.chosen]
         return bool(focus) and e.kind == "settlement" and e.country != focus and e.population < 100_000 \
             and not mt.ctx_country and mentioned.get(e.country, 0) == 0 and not mt.dateline
@@ -956,7 +955,7 @@ class PlaceRecognizer:
                 e = self.gaz.entries[town]
                 pl.lat, pl.lon = e.lat, e.lon
         pl.geo_precision = 3 if coarse else 2
-        if mt.vec != (0.0, 0.0) and pl.lat is not None:
+        if mt.vec != (0.0, 0.0) and pl.lat is not None and pl.lon is not None:
             km = self._offset_km(e, rel)
             if km:
                 dlat = mt.vec[0] * km / 111.0

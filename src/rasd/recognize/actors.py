@@ -109,7 +109,7 @@ class ActorRecognizer:
         self._prefixes: set[tuple[str, ...]] = set()
         self._firsts: set[str] = set()
         self._starts: dict[str, tuple] = {}   # word -> its analyses that begin a name
-        self.fid = wordindex.register(self, stems=self._firsts)
+        self.words = wordindex.register(stems=self._firsts)
         self.n_names = 0
         # head words (folded, no article) and the links that may follow them ("عناصر من")
         self.heads: set[tuple[str, ...]] = {key_of(fold_key(h)) for h in data.get("heads", ())}
@@ -160,7 +160,7 @@ class ActorRecognizer:
         out = []
         n = len(toks)
         last_end = 0
-        cands = wordindex.positions(doc, self.fid) if doc is not None else None
+        cands = wordindex.positions(doc, self.words) if doc is not None else None
         for i in (range(n) if cands is None else cands):
             if i < last_end:
                 continue

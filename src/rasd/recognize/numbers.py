@@ -84,6 +84,19 @@ def _key(phrase: str) -> tuple[str, ...]:
     return key_of(fold_key(phrase))
 
 
+def _phrase_index(phrases_by_label: dict, by_last: bool) -> dict[str, list[tuple[tuple[str, ...], str]]]:
+    """Phrases by their last (or first) word, longest first."""
+    idx: dict[str, list[tuple[tuple[str, ...], str]]] = {}
+    for label, phrases in phrases_by_label.items():
+        for ph in phrases:
+            k = _key(ph)
+            if k:
+                idx.setdefault(k[-1] if by_last else k[0], []).append((k, label))
+    for lst in idx.values():
+        lst.sort(key=lambda e: -len(e[0]))
+    return idx
+
+
 class NumberRecognizer:
     """Build once (loads ``numbers.yaml``), call per document."""
 
@@ -130,24 +143,13 @@ class NumberRecognizer:
                     else:
                         tokmap.setdefault(p + "ال" + w, (kind, value, len(p), conj))
         self._tokmap = tokmap
-        self.fid = wordindex.register(self, words=tokmap, digits=True)
-
-        def index(phrases_by_label: dict, by_last: bool) -> dict[str, list[tuple[tuple[str, ...], str]]]:
-            idx: dict[str, list[tuple[tuple[str, ...], str]]] = {}
-            for label, phrases in phrases_by_label.items():
-                for ph in phrases:
-                    k = _key(ph)
-                    if k:
-                        idx.setdefault(k[-1] if by_last else k[0], []).append((k, label))
-            for lst in idx.values():
-                lst.sort(key=lambda e: -len(e[0]))
-            return idx
+        self.words = wordindex.register(words=tokmap, digits=True)
 
         q = kb["qualifiers"]
-        self._q_before = index(q["before"], by_last=True)
-        self._q_after = index(q["after"], by_last=False)
-        self._not_after = index({"x": kb["not_count_after"]}, by_last=True)
-        self._not_before = index({"x": kb["not_count_before"]}, by_last=False)
+        self._q_before = _phrase_index(q["before"], by_last=True)
+        self._q_after = _phrase_index(q["after"], by_last=False)
+        self._not_after = _phrase_index({"x": kb["not_count_after"]}, by_last=True)
+        self._not_before = _phrase_index({"x": kb["not_count_before"]}, by_last=False)
         self._ordinals = {k for ws in kb["ordinals"].values() for w in ws for k in _key(w)}
         self._fractions = {fold_key(w): float(v) for w, v in kb.get("fractions", {}).items()}
 
@@ -245,8 +247,8 @@ class NumberRecognizer:
                     return None
             return 2, False, i + 1
 
-        total = 0
-        cur: float = 0
+        total: int | float = 0
+        cur: int | float = 0   # an int unless a digit token says 1.5
         last = None
         j = i
         while j < hi:
@@ -351,7 +353,7 @@ class NumberRecognizer:
         tokens = doc.tokens
         text = doc.norm.text
         tokmap = self._tokmap
-        cand = wordindex.positions(doc, self.fid)
+        cand = wordindex.positions(doc, self.words)
         if cand is None:
             cand = [i for i, t in enumerate(tokens) if t.text in tokmap or t.text[-1] in _DIGITS]
         doc.spans.setdefault("number", [])

@@ -42,7 +42,7 @@ class PhraseMatcher:
         self._starts: dict[str, bool] = {}  # word -> whether it can start an entry (memo, across documents)
         self._useful: dict[str, tuple] = {}  # word -> its analyses that can start an entry (memo)
         self.max_len = 0
-        self.fid = wordindex.register(self, stems=self._firsts, suffixed=True)
+        self.words = wordindex.register(stems=self._firsts, suffixed=True)
 
     def add(self, phrase: str, payload: Any, allow_suffix: bool = True) -> None:
         key = key_of(fold_key(phrase))
@@ -107,7 +107,7 @@ class PhraseMatcher:
         hi = len(tokens) if hi is None else hi
         entries, prefixes = self._entries, self._prefixes
         found: list[Match] = []
-        cands = wordindex.positions(doc, self.fid) if doc is not None else None
+        cands = wordindex.positions(doc, self.words) if doc is not None else None
         if cands is None:
             cands = self._scan(tokens, lo, hi)
         elif lo or hi < len(tokens):

@@ -6,27 +6,26 @@ now each registers once what its words look like, and the segmenter
 (``text.segment.segment``) records, per document and in the same pass that makes
 the tokens, the positions each registration accepts.
 
-    fid = register(self, stems=firsts)               # a stem of the word is in ``firsts``
-    fid = register(self, stems=firsts, suffixed=True)  # ... or a stem without a pronoun suffix
-    fid = register(self, words=table, digits=True)    # the folded word is in ``table``, or ends in a digit
-    positions(doc, fid)     # sorted token positions, or None (not indexed: scan all tokens)
+    self.reg = register(stems=firsts)                 # a stem of the word is in ``firsts``
+    self.reg = register(stems=firsts, suffixed=True)  # ... or a stem without a pronoun suffix
+    self.reg = register(words=table, digits=True)     # the folded word is in ``table``, or ends in a digit
+    positions(doc, self.reg.fid)   # sorted token positions, or None (not indexed: scan all tokens)
 
 The sets are held by reference: a lexicon that grows after registering calls
 ``changed()``.  What a word is accepted by is worked out once per distinct word,
 with an inverted index (stem or word -> registrations) and memoised across
 documents.  Registrations are weak: a recogniser that is garbage-collected takes
-its registration with it.
+its registration with it: the registration lives as long as the handle ``register``
+returns, which the recogniser keeps (no weak references, which compiled classes lack).
 """
 from __future__ import annotations
 
-import weakref
 from collections.abc import Collection
 from itertools import count
 from typing import NamedTuple
 
 
 class _Test(NamedTuple):
-    owner: weakref.ref
     stems: Collection[str] | None
     suffixed: bool
     words: Collection[str] | None
@@ -42,19 +41,31 @@ _state: dict = {"last": -1, "inverted": None}
 _DIGITS = frozenset("0123456789")
 
 
-def register(owner: object, *, stems: Collection[str] | None = None, suffixed: bool = False,
-             words: Collection[str] | None = None, digits: bool = False) -> int:
-    """Register what ``owner`` looks at; returns the id ``positions`` takes."""
+class Registration:
+    """What ``register`` returns: ``fid`` is the id ``positions`` takes.  The
+    registration ends when this handle is garbage-collected (keep it on the recogniser)."""
+
+    __slots__ = ("fid",)
+
+    def __init__(self, fid: int) -> None:
+        self.fid = fid
+
+    def __del__(self) -> None:
+        try:
+            _TESTS.pop(self.fid, None)
+            changed()
+        except Exception:   # interpreter shutdown: the module's globals may be gone
+            pass
+
+
+def register(_owner: object = None, *, stems: Collection[str] | None = None, suffixed: bool = False,
+             words: Collection[str] | None = None, digits: bool = False) -> Registration:
+    """Register what a recogniser looks at (see the module's docstring)."""
     fid = next(_IDS)
-
-    def gone(_ref, fid=fid) -> None:
-        _TESTS.pop(fid, None)
-        changed()
-
-    _TESTS[fid] = _Test(weakref.ref(owner, gone), stems, suffixed, words, digits)
+    _TESTS[fid] = _Test(stems, suffixed, words, digits)
     _state["last"] = fid
     changed()
-    return fid
+    return Registration(fid)
 
 
 def changed() -> None:
@@ -123,8 +134,8 @@ class WordIndex:
         return self.hits.get(fid, [])
 
 
-def positions(doc, fid: int) -> list[int] | None:
-    """The positions ``fid``'s registration accepted in ``doc``, or None when ``doc`` was
-    not indexed with it (the caller then scans every token)."""
+def positions(doc, reg: Registration) -> list[int] | None:
+    """The positions ``reg`` accepted in ``doc``, or None when ``doc`` was not indexed
+    with it (the caller then scans every token)."""
     wi = getattr(doc, "word_index", None)
-    return None if wi is None else wi.get(fid)
+    return None if wi is None else wi.get(reg.fid)
