@@ -17,15 +17,24 @@ from .text.segment import Sentence, Token
 _UNSEGMENTED = Normalized("")
 
 
-@dataclass(slots=True)
 class Span:
-    start: int            # original-text offsets
-    end: int
-    label: str            # NUMBER, DATE, ACTOR, TRIGGER, PLACE, SOURCE, MODALITY, ...
-    value: Any = None
-    tok_start: int = -1   # token indices (folded text), for proximity
-    tok_end: int = -1
-    sent: int = -1        # sentence index
+    """A recognised stretch of the text.  (A plain class with its own ``__init__``, fast to
+    build when compiled: there are dozens per article.)"""
+
+    __slots__ = ("start", "end", "label", "value", "tok_start", "tok_end", "sent")
+
+    def __init__(self, start: int, end: int, label: str, value: Any = None,
+                 tok_start: int = -1, tok_end: int = -1, sent: int = -1) -> None:
+        self.start = start          # original-text offsets
+        self.end = end
+        self.label = label          # NUMBER, DATE, ACTOR, TRIGGER, PLACE, SOURCE, MODALITY, ...
+        self.value = value
+        self.tok_start = tok_start  # token indices (folded text), for proximity
+        self.tok_end = tok_end
+        self.sent = sent            # sentence index
+
+    def __repr__(self) -> str:
+        return f"Span({self.start}, {self.end}, {self.label!r}, {self.value!r}, sent={self.sent})"
 
     def as_json(self) -> dict:
         return {"start": self.start, "end": self.end, "label": self.label}

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
-from dataclasses import dataclass
 from functools import lru_cache
 
 from . import wordindex
@@ -20,23 +19,41 @@ _TOKEN = re.compile(r"[^\W_]+(?:[.,][0-9]+)*", re.UNICODE)
 _SENT_END = re.compile(r"""[.!?؟\n](?:(?<=[.!?؟])[.!?؟]*["')\]]*(?=\s|$)|(?<=\n)\n*)""")
 
 
-@dataclass(slots=True)
+_NO_STEMS: frozenset = frozenset()
+
+
 class Token:
-    text: str   # folded form
-    start: int  # folded-text offsets
-    end: int
-    sent: int = 0
-    stems: frozenset = frozenset()   # clitic analyses (see `analyses`), for fast lexicon pre-checks
-    sstems: frozenset = frozenset()  # the same without a pronoun suffix
-    ha: bool = False                 # the original word ends in a real ه (a possible "his/its" suffix), not ة
+    """A word of the folded text.  (A plain class with its own ``__init__``: when the
+    module is compiled, building one is a native call, not a Python-level dataclass
+    ``__init__``; a token is built for every word.)"""
+
+    __slots__ = ("text", "start", "end", "sent", "stems", "sstems", "ha")
+
+    def __init__(self, text: str, start: int, end: int, sent: int = 0, stems: frozenset = _NO_STEMS,
+                 sstems: frozenset = _NO_STEMS, ha: bool = False) -> None:
+        self.text = text    # folded form
+        self.start = start  # folded-text offsets
+        self.end = end
+        self.sent = sent
+        self.stems = stems    # clitic analyses (see `analyses`), for fast lexicon pre-checks
+        self.sstems = sstems  # the same without a pronoun suffix
+        self.ha = ha          # the original word ends in a real ه (a possible "his/its" suffix), not ة
+
+    def __repr__(self) -> str:
+        return f"Token({self.text!r}, {self.start}, {self.end}, sent={self.sent})"
 
 
-@dataclass(slots=True)
 class Sentence:
-    start: int  # folded-text offsets
-    end: int
-    tok_start: int
-    tok_end: int
+    __slots__ = ("start", "end", "tok_start", "tok_end")
+
+    def __init__(self, start: int, end: int, tok_start: int, tok_end: int) -> None:
+        self.start = start  # folded-text offsets
+        self.end = end
+        self.tok_start = tok_start
+        self.tok_end = tok_end
+
+    def __repr__(self) -> str:
+        return f"Sentence({self.start}, {self.end}, tokens {self.tok_start}:{self.tok_end})"
 
 
 def tokenize(text: str) -> list[Token]:
@@ -57,7 +74,6 @@ def tokenize(text: str) -> list[Token]:
 
 
 _STEM_SETS: dict[str, tuple[frozenset, frozenset]] = {}
-_NO_STEMS: frozenset = frozenset()
 
 
 def stem_sets(tok: str) -> tuple[frozenset, frozenset]:
