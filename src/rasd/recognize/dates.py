@@ -41,9 +41,11 @@ from __future__ import annotations
 import calendar
 import re
 from bisect import bisect_left, bisect_right
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from operator import attrgetter
+from typing import Any
 
 from ..document import DateValue, Document, Span
 from ..resources import load
@@ -92,7 +94,7 @@ def _f(s: str) -> str:
     return " ".join(fold_key(s).split())
 
 
-def _alt(words, suffix: str = "") -> str:
+def _alt(words: Iterable[str], suffix: str = "") -> str:
     """Alternation of folded phrases, longest first; spaces match any run of spaces."""
     ws = sorted({_f(w) for w in words if w}, key=len, reverse=True)
     return "(?:" + "|".join(SP.join(re.escape(p) for p in w.split(" ")) + suffix for w in ws) + ")"
@@ -100,6 +102,33 @@ def _alt(words, suffix: str = "") -> str:
 
 def _norm(s: str) -> str:
     return " ".join(s.split())
+
+
+def _monthx(t: str, mon: str) -> str:
+    """A month name, optionally with its other name: "آب/أغسطس", "نيسان (أبريل)"."""
+    return rf"(?P<{t}m1>{mon})(?:(?:{S0}[/(]{S0}|{SP})(?P<{t}m2>{mon})(?:{S0}\))?)?"
+
+
+def _yeartail(t: str, ym: str, past: str, cur: str) -> str:
+    # "2019", "، 2019", "/2015 م", "من عام 2017", "من العام الماضي", "العام الجاري"
+    return (rf"(?:{S0}[,\u060c/]?{S0}(?:من{SP})?(?:(?:عام|العام|سنه){SP})?(?P<{t}y>\d{{4}})(?!\d)"
+            rf"(?:{S0}(?P<{t}yh>{ym}){WE})?"
+            rf"|{SP}(?:من{SP})?(?:العام|السنه){SP}(?P<{t}yr>{past}|{cur}){WE})?")
+
+
+def _mod(t: str, words: str) -> str:
+    return rf"(?:{SP}(?P<{t}mod>{words}))?"
+
+
+def _firsts(*lists: Iterable[str]) -> set[str]:
+    """The first words of the folded phrases."""
+    out: set[str] = set()
+    for lst in lists:
+        for w in lst:
+            fw = _f(w)
+            if fw:
+                out.add(fw.split(" ")[0])
+    return out
 
 
 def _month_bounds(cal: str, y: int, m: int) -> tuple[date, date]:
@@ -134,7 +163,9 @@ class _Atom:
     end: date | None = None
     precision: int = 1
     relative: bool = False
-    weak: bool = False          # needs a context word to count
+    # needs a context word to count: False, or which context: "weak"/"strong" (an
+    # ambiguous month name), "year" (a bare year)
+    weak: bool | str = False
     # unresolved calendar parts (day/month/year atoms), for year sharing and ranges
     cal: str = "gregorian"
     y: int | None = None
@@ -142,7 +173,7 @@ class _Atom:
     d: int | None = None
     mod: str | None = None
     part: str | None = None
-    extra: dict = field(default_factory=dict)
+    extra: dict[str, Any] = field(default_factory=dict)   # "wd": bool, "d2": int, "y2": int | None
 
 
 class DateRecognizer:
@@ -225,18 +256,6 @@ class DateRecognizer:
         self._not_today_before = {k for w in tk.get("not_today_before", ()) for k in key_of(_f(w))}
         REL = ("(?:" + _alt(other_rel) + "|" + _alt(today) + rf"(?!{SP}{NOTTODAY}{WE}))")
 
-        def monthx(t):
-            return rf"(?P<{t}m1>{MON})(?:(?:{S0}[/(]{S0}|{SP})(?P<{t}m2>{MON})(?:{S0}\))?)?"
-
-        def yeartail(t):
-            # "2019", "، 2019", "/2015 م", "من عام 2017", "من العام الماضي", "العام الجاري"
-            return (rf"(?:{S0}[,\u060c/]?{S0}(?:من{SP})?(?:(?:عام|العام|سنه){SP})?(?P<{t}y>\d{{4}})(?!\d)"
-                    rf"(?:{S0}(?P<{t}yh>{YM}){WE})?"
-                    rf"|{SP}(?:من{SP})?(?:العام|السنه){SP}(?P<{t}yr>{PAST}|{CUR}){WE})?")
-
-        def mod(t, words=MODS):
-            return rf"(?:{SP}(?P<{t}mod>{words}))?"
-
         alts = [
             # 15/12/2019, 2019-12-15, 12/2/1439هـ
             rf"(?P<num>(?P<num_a>\d{{1,2}}|\d{{4}}){S0}(?P<num_s>[/.\-]){S0}(?P<num_b>\d{{1,2}}){S0}(?P=num_s){S0}"
@@ -244,15 +263,17 @@ class DateRecognizer:
             rf"(?:{S0}(?P<num_h>{YM}){WE})?)",
             # بين 15 و22 من كانون الأول ; من 15 إلى 22 كانون الأول 2019
             rf"(?P<dr>(?P<dr_d1>\d{{1,2}})(?!\d){S0}"
-            rf"(?:و|-|\u2013|{TO}){S0}(?P<dr_d2>\d{{1,2}})(?:{SP}من)?{SP}{monthx('dr_')}{yeartail('dr_')}{mod('dr_')})",
+            rf"(?:و|-|\u2013|{TO}){S0}(?P<dr_d2>\d{{1,2}})(?:{SP}من)?{SP}"
+            rf"{_monthx('dr_', MON)}{_yeartail('dr_', YM, PAST, CUR)}{_mod('dr_', MODS)})",
             # الأحد 19 كانون الأول/ديسمبر 2019 ; الأول من ديسمبر ; 30 آذار/مارس الماضي
             rf"(?P<dm>(?:(?P<dm_wd>{WD}){S0}[,\u060c]?{S0}(?:{GLUE}{SP})?)?"
             rf"(?:(?P<dm_d>\d{{1,2}})(?!\d)|(?P<dm_o>{ORD})(?={SP}من{SP}))(?:(?:{SP}من)?{SP}(?:شهر{SP})?|{S0}/{S0})"
-            rf"{monthx('dm_')}{yeartail('dm_')}{mod('dm_')})",
+            rf"{_monthx('dm_', MON)}{_yeartail('dm_', YM, PAST, CUR)}{_mod('dm_', MODS)})",
             # 19 من الشهر الجاري
             rf"(?P<dp>(?P<dp_d>\d{{1,2}})(?!\d)(?:{SP}من)?{SP}الشهر{SP}(?P<dp_mod>{PAST}|{CUR}))",
             # مطلع كانون الأول/ديسمبر الماضي ; شهر رمضان ; ديسمبر 2017
-            rf"(?P<my>(?:(?P<my_part>{PARTS}){SP})?(?:(?P<my_shahr>شهر){SP})?{monthx('my_')}{yeartail('my_')}{mod('my_')})",
+            rf"(?P<my>(?:(?P<my_part>{PARTS}){SP})?(?:(?P<my_shahr>شهر){SP})?"
+            rf"{_monthx('my_', MON)}{_yeartail('my_', YM, PAST, CUR)}{_mod('my_', MODS)})",
             # عام 2011 ; عامي 2011 و2012 ; 1441 هـ ; أواخر 2017 ; (في) 2014
             rf"(?P<yr>(?:(?P<yr_part>{PARTS}){SP})?(?:(?P<yr_w>{YEARW}){SP})?(?P<yr_y>\d{{4}})(?![\d/.\-]\d)"
             rf"(?:{S0}و{S0}(?P<yr_y2>\d{{4}})(?!\d))?(?:{S0}(?P<yr_h>{YM}){WE})?)",
@@ -278,7 +299,11 @@ class DateRecognizer:
             rf"(?P<rec>{RECENT})",
         ]
         # one compiled pattern per construction, tried in this order
-        self._pats = {re.match(r"\(\?P<(\w+)>", a).group(1): re.compile(WB + "(?:" + a + ")" + WE) for a in alts}
+        self._pats: dict[str, re.Pattern[str]] = {}
+        for alt in alts:
+            head = re.match(r"\(\?P<(\w+)>", alt)
+            assert head is not None   # every alternative is a named group
+            self._pats[head.group(1)] = re.compile(WB + "(?:" + alt + ")" + WE)
         self._gap_and = re.compile(rf"{S0}و{S0}")
         self._gap_to = re.compile(rf"{S0}(?:-|\u2013|{TO}){S0}")
         self._gap_list = re.compile(rf"{S0}[,\u060c]?{S0}و?{S0}")
@@ -294,34 +319,25 @@ class DateRecognizer:
         # The first words of each construction: a pattern is tried only at a
         # token that starts with one of its first words (or a digit), so the
         # scan costs a dict lookup per token and a few anchored matches.
-        def firsts(*lists) -> set[str]:
-            out = set()
-            for lst in lists:
-                for w in lst:
-                    w = _f(w)
-                    if w:
-                        out.add(w.split(" ")[0])
-            return out
-
         units = set(self._units) | {"ال" + w for w in self._units}
         first_words = {
-            "dm": firsts(self._weekdays, self._ordinals),
-            "my": firsts(self._parts, ["شهر"], self._months),
-            "yr": firsts(self._parts, ["عام", "العام", "سنه", "السنه", "عامي", "سنتي"]),
-            "rel": firsts(tk["day_parts"], self._reldays),
-            "wd": firsts(tk["day_parts"], self._weekdays),
-            "per": firsts(self._parts, tk["this"], self._periods),
+            "dm": _firsts(self._weekdays, self._ordinals),
+            "my": _firsts(self._parts, ["شهر"], self._months),
+            "yr": _firsts(self._parts, ["عام", "العام", "سنه", "السنه", "عامي", "سنتي"]),
+            "rel": _firsts(tk["day_parts"], self._reldays),
+            "wd": _firsts(tk["day_parts"], self._weekdays),
+            "per": _firsts(self._parts, tk["this"], self._periods),
             "ago": {"منذ", "قبل"},
-            "wi": firsts(tk["within"]) | units,
+            "wi": _firsts(tk["within"]) | units,
             "cons": {"لليوم", "اليوم", "للاسبوع", "الاسبوع", "للشهر", "الشهر"},
-            "rec": firsts(tk["recent"]),
+            "rec": _firsts(tk["recent"]),
         }
         order = list(self._pats)
         by_word: dict[str, list[str]] = {}
         for name, ws in first_words.items():
             for w in ws:
                 by_word.setdefault(w, []).append(name)
-        trig: dict[str, tuple[int, tuple[re.Pattern, ...]]] = {}
+        trig: dict[str, tuple[int, tuple[re.Pattern[str], ...]]] = {}
         for pre in ("", "و", "ف", "ب", "ل", "ك", "وب", "ول", "فب", "فل"):
             for w, names in by_word.items():
                 pats = tuple(self._pats[n] for n in order if n in names)
@@ -379,7 +395,7 @@ class DateRecognizer:
         return a + timedelta(days=2 * third), b, 2 if unit == "month" else 3
 
     # --- atoms ------------------------------------------------------------------------
-    def _atom(self, m: re.Match, pub: date, doc: Document) -> _Atom | None:
+    def _atom(self, m: re.Match[str], pub: date, doc: Document) -> _Atom | None:
         k = m.lastgroup
         g = m.group
         s, e = m.span()
@@ -509,14 +525,14 @@ class DateRecognizer:
                 return None
             u = g("cons_u")
             days = {"يوم": 1, "اسبوع": 7, "شهر": 30}[u]
-            a = pub - timedelta(days=days * n - (1 if u == "يوم" else 0))
-            return _Atom(k, s, e, a, pub, 2 if days * n <= 31 else 3, relative=True)
+            first = pub - timedelta(days=days * n - (1 if u == "يوم" else 0))
+            return _Atom(k, s, e, first, pub, 2 if days * n <= 31 else 3, relative=True)
         if k == "rec":
             return _Atom(k, s, e, pub - timedelta(days=self.recent_days), pub, 2, relative=True)
         return None
 
     @staticmethod
-    def _orig(doc: Document, m: re.Match, group: str) -> tuple[str, tuple[int, int]]:
+    def _orig(doc: Document, m: re.Match[str], group: str) -> tuple[str, tuple[int, int]]:
         """The original text of a group of a match over the folded text, without marks."""
         a, b = doc.norm.to_original(*m.span(group))
         return _MARKS.sub("", doc.text[a:b]), (a, b)
@@ -529,7 +545,7 @@ class DateRecognizer:
             return int(t)
         return number_value(t)
 
-    def _ago(self, m, s, e, pub) -> _Atom | None:
+    def _ago(self, m: re.Match[str], s: int, e: int, pub: date) -> _Atom | None:
         g = m.group
         unit, _, n = self._units[_norm(g("ago_u"))]
         if g("ago_n"):
@@ -565,7 +581,7 @@ class DateRecognizer:
             return _Atom("ago", s, e, date(y, 1, 1), pub if since else date(y, 12, 31), 3, relative=True)
         return None
 
-    def _within(self, m, s, e, pub) -> _Atom | None:
+    def _within(self, m: re.Match[str], s: int, e: int, pub: date) -> _Atom | None:
         g = m.group
         unit, days, n = self._units[_norm(g("wi_u"))]
         num = g("wi_n") or g("wi_n2")
@@ -596,7 +612,7 @@ class DateRecognizer:
             span = n * days
         return _Atom("wi", s, e, pub - timedelta(days=span), pub, 2 if span <= 14 else 3, relative=True)
 
-    def _period(self, m, s, e, pub) -> _Atom | None:
+    def _period(self, m: re.Match[str], s: int, e: int, pub: date) -> _Atom | None:
         g = m.group
         unit = self._periods[_norm(g("per_w"))]
         md = self._mods.get(_norm(g("per_mod"))) if g("per_mod") else None
@@ -626,11 +642,13 @@ class DateRecognizer:
         a, b, prec = self._apply_part(a, b, part, unit)
         return _Atom("per", s, e, a, b, prec, relative=True)
 
-    def _resolve(self, a: _Atom, pub: date) -> bool:
-        """Fill start/end/precision of a calendar atom (dm, dr, my, yr); False if impossible."""
-        if a.start is not None:
+    def _resolve(self, a: _Atom, pub: date, again: bool = False) -> bool:
+        """Fill start/end/precision of a calendar atom (dm, dr, my, yr); False if impossible
+        (the atom is then left as it was).  A resolved atom is resolved anew only if ``again``."""
+        if a.start is not None and not again:
             return True
         if a.kind in ("dm", "dr"):
+            assert a.m is not None and a.d is not None   # _atom sets both for these kinds
             if a.y is not None:
                 dt = _make_date(a.cal, a.y, a.m, a.d)
             else:
@@ -648,12 +666,14 @@ class DateRecognizer:
                 a.precision = 1
             return True
         if a.kind == "my":
+            assert a.m is not None   # _atom sets it for this kind
             y = a.y if a.y is not None else self._year_for_month(a.cal, a.m, a.mod, pub)
             s, e = _month_bounds(a.cal, y, a.m)
             a.start, a.end, a.precision = self._apply_part(s, e, a.part, "month")
             return True
         if a.kind == "yr":
-            y2 = a.extra.get("y2") or a.y
+            assert a.y is not None   # _atom sets it for this kind
+            y2: int = a.extra.get("y2") or a.y
             if a.cal == "hijri":
                 s, e = hijri_to_date(a.y, 1, 1), hijri_to_date(y2 + 1, 1, 1) - timedelta(days=1)
             else:
@@ -712,7 +732,8 @@ class DateRecognizer:
                     continue
             else:
                 n, pats = hit
-            a = m = None
+            a: _Atom | None = None
+            m: re.Match[str] | None = None
             for pat in pats:
                 m = pat.match(text, t.start + n)
                 if m is not None:
@@ -721,6 +742,7 @@ class DateRecognizer:
                         break
             if a is None:
                 continue
+            assert m is not None   # the match that made the atom
             done = m.end()
             if a.kind in ("dm", "dr") and a.y is None:
                 forms, _ = self._prev_forms(doc, a.s)
@@ -754,12 +776,13 @@ class DateRecognizer:
 
         # a year shared back along a list: "16 تشرين الثاني و28 كانون الأول 2017"
         for i in range(len(atoms) - 2, -1, -1):
-            a, b = atoms[i], atoms[i + 1]
-            if a.kind in ("dm", "my") and a.y is None and b.kind in ("dm", "my", "dr") and b.y is not None \
-                    and a.cal == b.cal and a.mod is None and self._gap_list.fullmatch(text[a.e:b.s]):
-                a.y = b.y if (a.m, a.d or 0) <= (b.m, b.d or 0) else b.y - 1
+            a, nxt = atoms[i], atoms[i + 1]
+            if a.kind in ("dm", "my") and a.y is None and nxt.kind in ("dm", "my", "dr") and nxt.y is not None \
+                    and a.cal == nxt.cal and a.mod is None and self._gap_list.fullmatch(text[a.e:nxt.s]):
+                assert a.m is not None and nxt.m is not None   # _atom sets the month of these kinds
+                a.y = nxt.y if (a.m, a.d or 0) <= (nxt.m, nxt.d or 0) else nxt.y - 1
 
-        # resolve calendar atoms
+        # resolve calendar atoms: from here on every atom has its start and end
         atoms = [a for a in atoms if self._resolve(a, pub)]
 
         # ranges and "since"
@@ -768,6 +791,7 @@ class DateRecognizer:
         while i < len(atoms):
             a = atoms[i]
             b = atoms[i + 1] if i + 1 < len(atoms) else None
+            assert a.start is not None and a.end is not None
             lead = text[max(0, a.s - 40):a.s]
             if b is not None and a.kind not in ("ago", "wi", "cons", "rec") \
                     and b.kind not in ("ago", "wi", "cons", "rec") and not (a.weak and b.weak):
@@ -784,12 +808,14 @@ class DateRecognizer:
                     pre = mb or mf
                     s0 = a.s - (len(lead) - pre.start()) if pre else a.s
                     start, end = a.start, b.end
-                    if start > end and a.y is None and a.kind in ("dm", "my"):
+                    assert end is not None
+                    if start > end and a.y is None and a.kind in ("dm", "my") and a.cal == b.cal == "gregorian":
                         # the first date lies in the year before the second
-                        a.y = (b.y or b.end.year) - 1 if a.cal == b.cal == "gregorian" else None
-                        a.start = None
-                        if a.y is not None and self._resolve(a, pub):
+                        a.y = (b.y or end.year) - 1
+                        if self._resolve(a, pub, again=True):
                             start = a.start
+                        else:   # no such day that year (29 February): the first date stays as it was
+                            a.y = None
                     if start <= end:
                         prec = 2 if (end - start).days <= 31 and a.kind not in ("my", "yr") else 3
                         result.append(_Atom("range", s0, b.e, start, end, prec, a.relative and b.relative))
@@ -818,6 +844,7 @@ class DateRecognizer:
 
         toks = doc.tokens
         for a in result:
+            assert a.start is not None and a.end is not None
             ts = max(0, bisect_right(toks, a.s, key=_START) - 1)
             te = bisect_left(toks, a.e, key=_START)
             sp = doc.add_span("date", a.s, a.e, "DATE", DateValue(a.start, a.end, a.precision, a.relative), ts, te)
@@ -830,17 +857,18 @@ class DateRecognizer:
         """Remove NUMBER spans that lie inside a DATE span (day numbers, years)
         or inside a date used as a name (``extra``, original offsets)."""
         nums = doc.spans.get("number")
-        dates = doc.spans.get("date")
+        dates = doc.spans.get("date", [])
         if not nums or not (dates or extra):
             return
         iv = sorted([(d.start, d.end) for d in dates] + extra)
         starts = [s for s, _ in iv]
+        doc.spans["number"] = [sp for sp in nums if not _inside(sp, iv, starts)]
 
-        def inside(sp: Span) -> bool:
-            k = bisect_right(starts, sp.start) - 1
-            for j in (k, k + 1):
-                if 0 <= j < len(iv) and iv[j][0] < sp.end and sp.start < iv[j][1]:
-                    return True
-            return False
 
-        doc.spans["number"] = [sp for sp in nums if not inside(sp)]
+def _inside(sp: Span, iv: list[tuple[int, int]], starts: list[int]) -> bool:
+    """Does span sp overlap one of the sorted intervals iv (whose starts are ``starts``)?"""
+    k = bisect_right(starts, sp.start) - 1
+    for j in (k, k + 1):
+        if 0 <= j < len(iv) and iv[j][0] < sp.end and sp.start < iv[j][1]:
+            return True
+    return False
