@@ -280,10 +280,7 @@ class EventAssembler:
         if etype == "Protests" and a1 is None:
             a1 = Actor("", f"Protesters ({doc.focus_country or ''})".replace(" ()", ""), "protesters")
 
-        when = self._date(doc, si, t, by_sent["date"].get(si, []))
-        if when is None:
-            return []
-        ds, de, prec = when
+        ds, de, prec = self._date(doc, si, t, by_sent["date"].get(si, []))
         published = doc.published
         assert published is not None  # Pipeline.run dates every document before its stages
         if de < published - timedelta(days=365) or ds > published + timedelta(days=1):

@@ -343,7 +343,7 @@ class DateRecognizer:
                 pats = tuple(self._pats[n] for n in order if n in names)
                 trig.setdefault(pre + w, (len(pre), pats))
         self._triggers = trig
-        self.fid = wordindex.register(self, words=trig, digits=True)
+        self.words = wordindex.register(words=trig, digits=True)
         # a token starting with a digit (after clitics): numeric dates, days, years, durations
         self._digit_pats = tuple(self._pats[n] for n in order if n in ("num", "dr", "dm", "dp", "yr", "wi"))
         self._name_heads = {k for w in tk.get("date_name_heads", ()) for k in key_of(_f(w))}
@@ -719,7 +719,7 @@ class DateRecognizer:
         names: list[tuple[int, int]] = []
         trig = self._triggers
         done = 0
-        cand = wordindex.positions(doc, self.fid)
+        cand = wordindex.positions(doc, self.words)
         toks = doc.tokens
         for t in ([t for t in toks if t.text in trig or t.text[-1] in _DIGITS] if cand is None
                   else [toks[i] for i in cand]):

@@ -58,7 +58,7 @@ class Registration:
             pass
 
 
-def register(_owner: object = None, *, stems: Collection[str] | None = None, suffixed: bool = False,
+def register(*, stems: Collection[str] | None = None, suffixed: bool = False,
              words: Collection[str] | None = None, digits: bool = False) -> Registration:
     """Register what a recogniser looks at (see the module's docstring)."""
     fid = next(_IDS)
