@@ -12,8 +12,12 @@ from __future__ import annotations
 
 import threading
 
-from .document import Actor, DateValue, Document, Event, Place, Quantity, Span
-from .pipeline import Pipeline
+from .compiled import warn_if_stale
+
+warn_if_stale()   # an in-place compiled module older than its source would run old code
+
+from .document import Actor, DateValue, Document, Event, Place, Quantity, Span  # noqa: E402
+from .pipeline import Pipeline  # noqa: E402
 
 try:
     from importlib.metadata import PackageNotFoundError, version as _version

@@ -126,8 +126,12 @@ def run_bench(inputs: list[str] | None = None, *, limit: int | None = None, trac
     lat = sorted(t for t, _ in latencies)
     slowest = max(latencies)
     n = len(articles)
+    from .compiled import compiled_modules, summary
+
     fig = {
         "inputs": inputs,
+        "code": summary(),
+        "compiled_modules": sum(compiled_modules().values()),
         "warm": warm,
         "articles": n,
         "characters": n_chars,
@@ -182,6 +186,7 @@ def format_figures(f: dict) -> str:
     names = ", ".join(Path(p).name for p in f["inputs"])
     lines = [
         f"rasd bench: {f['articles']:,} articles, {f['characters']:,} characters ({names})",
+        f"  code                 {f['code']}",
         f"  read corpus          {f['load_s']:8.2f} s   (not counted below)",
         f"  build pipeline       {f['build_s']:8.2f} s",
         f"  run                  {f['run_s']:8.2f} s   one process, "

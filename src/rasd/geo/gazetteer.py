@@ -223,7 +223,9 @@ def cache_key() -> str:
     for mod in _KEY_MODULES:
         f = getattr(importlib.import_module(mod), "__file__", None)
         if f:
-            h.update(Path(f).read_bytes())
+            # the source, also where the module runs compiled (the same index either way)
+            src = Path(f).with_name(mod.rpartition(".")[2] + ".py")
+            h.update((src if src.is_file() else Path(f)).read_bytes())
     from .sources import fingerprint
 
     h.update(fingerprint().encode())
