@@ -188,7 +188,7 @@ def _delete(text: str, positions: list[int]) -> Normalized:
 
 # cheap pre-check: a tatweel/invisible/asterisk run touching a letter on its right
 _MAYBE_BREAK_IN_WORD = re.compile(f"[{TATWEEL}{INVISIBLE}*][{TATWEEL}{INVISIBLE}{BREAK_PUNCT}]*[{AR_LETTER}]")
-_MAYBE_DOT = re.compile(rf"(?<={_L})\.(?={_L})")   # opens with the dot: found fast
+_MAYBE_DOT = re.compile(rf"\.(?<={_L}\.)(?={_L})")   # opens with the dot: found fast
 
 
 def repair(text: str) -> Normalized:
@@ -200,7 +200,10 @@ def repair(text: str) -> Normalized:
     return n1.compose(_delete(n1.text, dots)) if dots else n1
 
 
-_FOLD_PATTERN = re.compile(f"{_DIACRITICS}+|[{_NFKC_NEEDED}]")
+# a run of diacritics, or one character NFKC changes; written to open with one character
+# class, which the regex engine scans for fast (the same matches as
+# f"{_DIACRITICS}+|[{_NFKC_NEEDED}]": the two sets share no character)
+_FOLD_PATTERN = re.compile(f"[{AR_MARK}{TATWEEL}{INVISIBLE}{_NFKC_NEEDED}](?:(?<={_DIACRITICS}){_DIACRITICS}*)?")
 _FOLD_NEEDED = re.compile(f"[{AR_MARK}{TATWEEL}{INVISIBLE}{_NFKC_NEEDED}]")  # one class: a fast pre-check
 
 
