@@ -36,7 +36,7 @@ _TESTS: dict[int, _Test] = {}
 _IDS = count()
 # word (+ "\0" when it ends in a real ه) -> (stems, suffix-less stems, registration ids):
 # the memo of text.segment.segment, emptied whenever a registration is added or changes
-WORDS: dict[str, tuple] = {}
+WORDS: dict[str, tuple[frozenset, frozenset, tuple[int, ...]]] = {}
 _state: dict = {"last": -1, "inverted": None}
 _DIGITS = frozenset("0123456789")
 
