@@ -191,9 +191,33 @@ _MAYBE_BREAK_IN_WORD = re.compile(f"[{TATWEEL}{INVISIBLE}*][{TATWEEL}{INVISIBLE}
 _MAYBE_DOT = re.compile(rf"\.(?<={_L}\.)(?={_L})")   # opens with the dot: found fast
 
 
+def _expand(cls: str) -> tuple[str, ...]:
+    """The characters of a regex character-class body made of single characters and ranges."""
+    out: list[str] = []
+    i = 0
+    while i < len(cls):
+        if i + 2 < len(cls) and cls[i + 1] == "-":
+            out.extend(chr(c) for c in range(ord(cls[i]), ord(cls[i + 2]) + 1))
+            i += 3
+        else:
+            out.append(cls[i])
+            i += 1
+    return tuple(out)
+
+
+# what a break starts with: most texts have none of these, which plain substring
+# searches tell faster than the regex engine scanning every character
+_BREAK_OPENERS = (TATWEEL, "*") + _expand(INVISIBLE)
+
+
 def repair(text: str) -> Normalized:
     """Undo moderation-evasion breaks and change nothing else."""
-    n1 = _apply(text, _BREAK, _repair_breaks) if _MAYBE_BREAK_IN_WORD.search(text) else _identity(text)
+    maybe = False
+    for c in _BREAK_OPENERS:
+        if c in text:
+            maybe = _MAYBE_BREAK_IN_WORD.search(text) is not None
+            break
+    n1 = _apply(text, _BREAK, _repair_breaks) if maybe else _identity(text)
     if not _MAYBE_DOT.search(n1.text):
         return n1
     dots = [m.start(1) if m.group(1) else m.start(2) for m in _BARE_DOT.finditer(n1.text)]
