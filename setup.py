@@ -23,13 +23,15 @@ import sys
 from setuptools import setup
 from setuptools.command.build_ext import build_ext
 
-# the modules compiled: the segmenter, the recognisers, place resolution, event
-# assembly (rasd.compiled lists the same names, for `rasd bench` and the staleness check)
+# the modules compiled: the segmenter and the word index, the recognisers, place
+# resolution, event assembly (rasd.compiled lists the same names, for `rasd bench`
+# and the staleness check)
 COMPILED = [
     "src/rasd/document.py",
     "src/rasd/text/normalize.py",
     "src/rasd/text/segment.py",
     "src/rasd/text/match.py",
+    "src/rasd/text/wordindex.py",
     "src/rasd/recognize/numbers.py",
     "src/rasd/recognize/dates.py",
     "src/rasd/recognize/actors.py",

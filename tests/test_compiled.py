@@ -112,7 +112,7 @@ def test_a_stale_compiled_module_is_reported(built, tmp_path):
 
 def test_bench_says_what_runs(built, tmp_path):
     code = "from rasd.compiled import summary; print(summary())"
-    for src, want in ((built / "src", "compiled (mypyc): all 12"), (ROOT / "src", "plain Python")):
+    for src, want in ((built / "src", "compiled (mypyc): all 13"), (ROOT / "src", "plain Python")):
         r = subprocess.run([sys.executable, "-c", code], env=_env(src, tmp_path),
                            capture_output=True, text=True, timeout=300)
         assert r.returncode == 0 and r.stdout.startswith(want), (r.stdout, r.stderr)

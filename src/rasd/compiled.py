@@ -19,6 +19,7 @@ MODULES = (
     "rasd.text.normalize",
     "rasd.text.segment",
     "rasd.text.match",
+    "rasd.text.wordindex",
     "rasd.recognize.numbers",
     "rasd.recognize.dates",
     "rasd.recognize.actors",
