@@ -26,7 +26,7 @@ from ..resources import load
 from ..text import wordindex
 from ..text.match import PhraseMatcher
 from ..text.normalize import fold_key
-from ..text.segment import analyses, key_of
+from ..text.segment import Token, analyses, key_of
 
 _PRIORITY = {"actor": 0, "template": 1, "stop": 2}
 
@@ -168,7 +168,7 @@ class ActorRecognizer:
         for i in range(1, len(key)):
             self._prefixes.add(key[:i])
 
-    def find(self, toks, doc=None) -> list[tuple[int, int, int, int, list[Any]]]:
+    def find(self, toks: list[Token], doc: Document | None = None) -> list[tuple[int, int, int, int, list[Any]]]:
         """``self.matcher.find(toks)`` (leftmost-longest, no pronoun suffixes) as
         (tok_start, tok_end, start, end, payloads), skipping at once the words
         that begin no name (given ``doc``, its word index says which): the stage's hot path."""
@@ -282,7 +282,7 @@ class ActorRecognizer:
         out.sort(key=lambda p: _PRIORITY[p.kind])
         return out
 
-    def _is_head(self, toks, j: int) -> int:
+    def _is_head(self, toks: list[Token], j: int) -> int:
         """Start (folded offset) of a head word at token j, or -1."""
         for stem, ncl in analyses(toks[j].text):
             if (stem,) in self.heads:

@@ -188,7 +188,8 @@ class NumberRecognizer:
                 return False
         return True
 
-    def _ends_at(self, idx, tokens, text, p: int, lo: int, hi: int):
+    def _ends_at(self, idx: dict[str, list[tuple[tuple[str, ...], str]]], tokens: list[Token], text: str, p: int, lo: int,
+                 hi: int) -> tuple[str, int, tuple[str, ...]] | None:
         """A phrase of ``idx`` (indexed by last word) ending at token p: (label, first token, key) or None."""
         if p < lo:
             return None
@@ -198,7 +199,8 @@ class NumberRecognizer:
                     return label, p - len(key) + 1, key
         return None
 
-    def _starts_at(self, idx, tokens, text, a: int, lo: int, hi: int):
+    def _starts_at(self, idx: dict[str, list[tuple[tuple[str, ...], str]]], tokens: list[Token], text: str, a: int, lo: int,
+                   hi: int) -> tuple[str, int] | None:
         """A phrase of ``idx`` (indexed by first word) starting at token a: (label, end token) or None."""
         if a >= hi:
             return None
@@ -226,7 +228,7 @@ class NumberRecognizer:
         c0 = cls(tokens[i].text)
         kind = c0[0]
 
-        def joinable(j):
+        def joinable(j: int) -> bool:
             return j < hi and _gap_ok(text, tokens[j - 1].end, tokens[j].start)
 
         if kind == VAGUE_MIN:
@@ -403,11 +405,11 @@ class NumberRecognizer:
                         break
                     if k > j and self._cls(tokens[k].text) is not None:
                         break
-                    hit = self._starts_at(self._q_after, tokens, text, k, lo, hi)
-                    if hit:
-                        qual = hit[0]
+                    after = self._starts_at(self._q_after, tokens, text, k, lo, hi)
+                    if after:
+                        qual = after[0]
                         if k == j:
-                            fend, last = tokens[hit[1] - 1].end, hit[1]
+                            fend, last = tokens[after[1] - 1].end, after[1]
                         break
             sp = doc.add_span("number", fstart, fend, "NUMBER", None, first, last)
             while sp.end < len(doc.text) and _MARKS.match(doc.text, sp.end):   # trailing harakat
@@ -419,7 +421,7 @@ class NumberRecognizer:
         return
 
     @staticmethod
-    def _is_wahid(doc: Document, tokens, text, i, j, hi) -> bool:
+    def _is_wahid(doc: Document, tokens: list[Token], text: str, i: int, j: int, hi: int) -> bool:
         """واحد is "one" unless it is و + أحد ("وأحد أبرز") or "واحد من" ("one of")."""
         t = tokens[i]
         if t.text.startswith("وا"):
@@ -430,7 +432,8 @@ class NumberRecognizer:
             return False
         return True
 
-    def _excluded(self, tokens, text, i, j, lo, hi, kind0, value) -> bool:
+    def _excluded(self, tokens: list[Token], text: str, i: int, j: int, lo: int, hi: int, kind0: int,
+                  value: int | float | None) -> bool:
         """Is the expression tokens[i:j] an identifier, a year, a time, an age, a measure?"""
         start, end = tokens[i].start, tokens[j - 1].end
         # glued to -, /, : (إف-16, 6:30, 15/12/2019) or followed by %

@@ -13,6 +13,7 @@ from ..document import Document, Span
 from ..resources import load
 from ..text.match import PhraseMatcher
 from ..text.normalize import fold_key
+from ..text.segment import Token
 
 _QUOTED = re.compile(r'\s*"([^"\n]{2,60})"')
 
@@ -125,12 +126,12 @@ def _head(word: str) -> str:
     return word[2:] if word.startswith("ال") and len(word) >= 5 else word.removeprefix("ل")
 
 
-def _breaks(text: str, a, b) -> bool:
+def _breaks(text: str, a: Token, b: Token) -> bool:
     gap = text[a.end:b.start]
     return any(c in gap for c in "،,؛;:.\n")
 
 
-def _is_channel(toks, tok_start: int) -> bool:
+def _is_channel(toks: list[Token], tok_start: int) -> bool:
     for j in (tok_start - 1, tok_start - 2):
         if j >= 0:
             w = toks[j].text

@@ -10,11 +10,14 @@ by the set of key prefixes, so its cost is linear in the text.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Iterable
+from typing import TYPE_CHECKING, Any, Iterable
 
 from . import wordindex
 from .normalize import fold_key
 from .segment import Token, analyses, ha_stems, key_of, suffix_stems
+
+if TYPE_CHECKING:
+    from ..document import Document
 
 
 @dataclass(slots=True, init=False)
@@ -110,7 +113,7 @@ class PhraseMatcher:
         return len(self._entries)
 
     def find(self, tokens: list[Token], lo: int = 0, hi: int | None = None,
-             longest_only: bool = True, doc=None) -> list[Match]:
+             longest_only: bool = True, doc: Document | None = None) -> list[Match]:
         """All matches in tokens[lo:hi]; with ``longest_only`` overlapping shorter
         matches are dropped (leftmost-longest).  Given the ``doc`` the tokens are
         from, only the positions its word index gives are tried."""
