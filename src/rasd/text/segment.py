@@ -189,6 +189,7 @@ CONJ = ("و", "ف")
 PREP = ("ب", "ل", "ك")
 SUFFIXES = ("هما", "هم", "هن", "ها", "كم", "نا")  # not a bare ه: folded ة looks the same (سيطرة)
 _SUFFIX_LAST = frozenset(x[-1] for x in SUFFIXES)
+_CLITIC_FIRST = frozenset(CONJ + PREP)
 
 
 @lru_cache(maxsize=200_000)
@@ -200,10 +201,12 @@ def analyses(tok: str) -> tuple[tuple[str, int], ...]:
     >>> analyses("وبلدات")
     (('وبلدات', 0), ('بلدات', 1), ('لدات', 2))
     """
+    c0 = tok[:1]
+    if c0 not in _CLITIC_FIRST:   # most words: no proclitic to try (the loops below find none)
+        return ((tok, 0), (tok[2:], 0)) if len(tok) >= 4 and tok.startswith("ال") else ((tok, 0),)
     out: dict[str, int] = {tok: 0}
     if tok.startswith("ال") and len(tok) >= 4 and tok[2:] not in out:
         out[tok[2:]] = 0
-    c0 = tok[:1]
     for c in (("", c0) if c0 in CONJ else ("",)):
         r1 = tok[len(c):]
         p0 = r1[:1]
