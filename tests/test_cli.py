@@ -346,3 +346,13 @@ def test_console_script_matches_python_dash_m():
     a = subprocess.run([str(exe), "--version"], capture_output=True, text=True, timeout=60)
     b = subprocess.run([sys.executable, "-m", "rasd", "--version"], capture_output=True, text=True, timeout=60)
     assert a.returncode == b.returncode == 0 and a.stdout == b.stdout == f"rasd {rasd.__version__}\n"
+
+
+def test_batch_commands_settle_the_garbage_collector():
+    # the long-lived knowledge is frozen out of the collector's walks (pipeline.settle_for_batch)
+    code = ("import gc; from rasd.pipeline import Pipeline, settle_for_batch; p = Pipeline(); "
+            "before = gc.get_freeze_count(); settle_for_batch(); "
+            "print(before, gc.get_freeze_count() > 10_000, gc.get_threshold()[0])")
+    r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300)
+    assert r.returncode == 0, r.stderr
+    assert r.stdout.split() == ["0", "True", "20000"]

@@ -65,7 +65,7 @@ def load_articles(inputs: list[str], limit: int | None, say: Callable[[str], Non
 def run_bench(inputs: list[str] | None = None, *, limit: int | None = None, trace_memory: bool = False,
               as_json: bool = False, profile: int = 0, warm: bool = False,
               say: Callable[[str], None] = print) -> int:
-    from .pipeline import Pipeline
+    from .pipeline import Pipeline, settle_for_batch
 
     inputs = list(inputs) if inputs else default_inputs()
     t0 = time.perf_counter()
@@ -82,6 +82,7 @@ def run_bench(inputs: list[str] | None = None, *, limit: int | None = None, trac
     t0 = time.perf_counter()
     pipe = Pipeline()
     t_build = time.perf_counter() - t0
+    settle_for_batch()   # as rasd extract does
     rss_built = _current_rss_mb()
     if warm:
         # steady state: a long run has met most words before (the per-word memos are full)

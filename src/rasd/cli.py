@@ -99,6 +99,7 @@ class _Messages:
 def cmd_extract(args: argparse.Namespace) -> int:
     """Extract events from articles and write one JSON object per article."""
     from . import get_pipeline
+    from .pipeline import settle_for_batch
 
     source = rio.display_name(args.input)
     articles = rio.read_articles(args.input, published=args.published, outlet=args.outlet,
@@ -129,6 +130,7 @@ def cmd_extract(args: argparse.Namespace) -> int:
                 say(f"warning: {item.where}: {w}")
             if pipe is None:
                 pipe = get_pipeline()
+                settle_for_batch()
             try:
                 doc = pipe.make_document(item.text, **item.meta())
                 doc.warnings.extend(item.warnings)

