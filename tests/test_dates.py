@@ -368,3 +368,12 @@ def test_repeated_text_gives_every_date_each_run():
         doc.spans.clear()
         DR(doc)
         assert len(doc.spans["date"]) == 36
+
+
+def test_a_range_whose_first_date_cannot_move_a_year_back_keeps_both_dates():
+    # constructed: "from A to B" with A after B once resolved; A (29 February, a Hijri
+    # day) has no date in the year before, so the two dates stand apart (this crashed)
+    assert dates("وقعت الاشتباكات من 29 فبراير إلى 3 يناير في المنطقة.", "2016-03-05") == [
+        ("29 فبراير", "2016-02-29", "2016-02-29", 1), ("3 يناير", "2016-01-03", "2016-01-03", 1)]
+    assert dates("استمر القتال من 20 رمضان إلى 15 شوال.", "2018-06-09") == [
+        ("20 رمضان", "2018-06-04", "2018-06-04", 1), ("15 شوال", "2017-07-10", "2017-07-10", 1)]
