@@ -18,29 +18,18 @@ warning says so): Rasd runs the same, only slower.
 from __future__ import annotations
 
 import os
+import runpy
 import sys
+from pathlib import Path
 
 from setuptools import setup
 from setuptools.command.build_ext import build_ext
 
-# the modules compiled: the segmenter and the word index, the recognisers, place
-# resolution, event assembly (rasd.compiled lists the same names, for `rasd bench`
-# and the staleness check)
-COMPILED = [
-    "src/rasd/document.py",
-    "src/rasd/text/normalize.py",
-    "src/rasd/text/segment.py",
-    "src/rasd/text/match.py",
-    "src/rasd/text/wordindex.py",
-    "src/rasd/recognize/numbers.py",
-    "src/rasd/recognize/dates.py",
-    "src/rasd/recognize/actors.py",
-    "src/rasd/recognize/triggers.py",
-    "src/rasd/recognize/sources.py",
-    "src/rasd/recognize/modality.py",
-    "src/rasd/geo/resolve.py",
-    "src/rasd/assemble/events.py",
-]
+# the modules compiled (the segmenter and the word index, the recognisers, place
+# resolution, event assembly): one list, in rasd/compiled.py, which `rasd bench` and
+# the staleness check read too (run as a file: the package's dependencies need not be here)
+_MODULES = runpy.run_path(str(Path(__file__).resolve().parent / "src" / "rasd" / "compiled.py"))["MODULES"]
+COMPILED = ["src/" + m.replace(".", "/") + ".py" for m in _MODULES]
 
 
 class OptionalBuildExt(build_ext):
@@ -50,18 +39,11 @@ class OptionalBuildExt(build_ext):
         try:
             super().run()
         except Exception as e:  # no compiler, no Python headers
-            self._skip(e)
-
-    def build_extension(self, ext) -> None:
-        try:
-            super().build_extension(ext)
-        except Exception as e:
-            self._skip(e)
-
-    @staticmethod
-    def _skip(e: Exception) -> None:
-        print(f"rasd: building the compiled modules failed ({e}); "
-              "installing plain Python (same results, slower)", file=sys.stderr)
+            # all or nothing: a module without the shared library it calls would not import
+            for ext in self.extensions:
+                Path(self.get_ext_fullpath(ext.name)).unlink(missing_ok=True)
+            print(f"rasd: building the compiled modules failed ({e}); "
+                  "installing plain Python (same results, slower)", file=sys.stderr)
 
 
 def _wanted() -> bool:

@@ -56,17 +56,26 @@ def _env(src: Path, tmp: Path) -> dict:
     return env
 
 
-@pytest.fixture(scope="module")
-def built(tmp_path_factory) -> Path:
-    """A copy of the sources, compiled in place as `RASD_COMPILE=1` does."""
-    tree = tmp_path_factory.mktemp("compiled")
+def _copy_tree(tree: Path) -> Path:
+    tree.mkdir(parents=True, exist_ok=True)
     for name in ("setup.py", "pyproject.toml", "README.md"):
         shutil.copy(ROOT / name, tree / name)
     shutil.copytree(ROOT / "src", tree / "src",
                     ignore=shutil.ignore_patterns("__pycache__", "*.so", "build"))
-    env = dict(os.environ, RASD_COMPILE="1")
-    r = subprocess.run([sys.executable, "setup.py", "build_ext", "--inplace"], cwd=tree, env=env,
-                       capture_output=True, text=True, timeout=900)
+    return tree
+
+
+def _build(tree: Path, **env: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "setup.py", "build_ext", "--inplace"], cwd=tree,
+                          env=dict(os.environ, RASD_COMPILE="1", **env), capture_output=True, text=True,
+                          timeout=900)
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory) -> Path:
+    """A copy of the sources, compiled in place as `RASD_COMPILE=1` does."""
+    tree = _copy_tree(tmp_path_factory.mktemp("compiled"))
+    r = _build(tree)
     assert r.returncode == 0, r.stderr[-3000:]
     assert "rasd: " not in r.stderr, r.stderr[-3000:]   # no fallback to plain Python
     return tree
@@ -116,3 +125,18 @@ def test_bench_says_what_runs(built, tmp_path):
         r = subprocess.run([sys.executable, "-c", code], env=_env(src, tmp_path),
                            capture_output=True, text=True, timeout=300)
         assert r.returncode == 0 and r.stdout.startswith(want), (r.stdout, r.stderr)
+
+
+def test_a_failed_compile_leaves_plain_python(tmp_path):
+    # a C compiler that fails: the build says so, goes on, and leaves no half build
+    tree = _copy_tree(tmp_path / "tree")
+    r = _build(tree, CC="false", LDSHARED="false")
+    assert r.returncode == 0, r.stderr[-3000:]
+    assert "rasd: building the compiled modules failed" in r.stderr
+    assert not list((tree / "src").rglob("*.so"))
+    code = ("import rasd; from rasd.compiled import summary; print(summary()); "
+            "print(rasd.extract('قصفت الطائرات بلدة سراقب أمس', published='2019-12-27').events[0].event_type)")
+    r = subprocess.run([sys.executable, "-c", code], env=_env(tree / "src", tmp_path),
+                       capture_output=True, text=True, timeout=300)
+    assert r.returncode == 0, r.stderr
+    assert r.stdout.startswith("plain Python") and "Explosions/Remote violence" in r.stdout, r.stdout

@@ -13,7 +13,7 @@ import sys
 from importlib.machinery import EXTENSION_SUFFIXES
 from pathlib import Path
 
-# the same list as setup.py's COMPILED
+# the modules setup.py compiles (it reads this list from this file)
 MODULES = (
     "rasd.document",
     "rasd.text.normalize",
@@ -50,7 +50,7 @@ def compiled_modules() -> dict[str, bool]:
 
 
 def summary() -> str:
-    """One line for `rasd bench` and `rasd --version`."""
+    """One line for `rasd bench`."""
     mods = compiled_modules()
     n = sum(mods.values())
     if n == len(mods):

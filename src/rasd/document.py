@@ -114,7 +114,7 @@ class Place:
     def __init__(self, name: str, country: str | None = None, admin1: str | None = None,
                  admin1_code: str | None = None, admin2: str | None = None, lat: float | None = None,
                  lon: float | None = None, geonameid: int | None = None, geo_precision: int = 1,
-                 kind: str = 'settlement', span: tuple[int, int] | None = None,
+                 kind: str = "settlement", span: tuple[int, int] | None = None,
                  unresolved: bool = False) -> None:
         self.name = name
         self.country = country
@@ -176,7 +176,7 @@ class Event:
                  injuries_text: str | None = None, children_killed: int | None = None,
                  women_killed: int | None = None, children_injured: int | None = None,
                  women_injured: int | None = None, reported_by: list[str] | None = None,
-                 evidence: str = '', evidence_span: tuple[int, int] = (0, 0),
+                 evidence: str = "", evidence_span: tuple[int, int] = (0, 0),
                  spans: dict[str, tuple[int, int]] | None = None) -> None:
         self.event_type = event_type
         self.sub_event_type = sub_event_type
@@ -232,7 +232,7 @@ class Document:
     title: str | None = None
     published: date | None = None
     published_raw: str | None = None
-    norm: Normalized = field(default_factory=lambda: _UNSEGMENTED)  # set by the segment stage
+    norm: Normalized = _UNSEGMENTED   # the folded text: set by the segment stage
     tokens: list[Token] = field(default_factory=list)
     sentences: list[Sentence] = field(default_factory=list)
     spans: dict[str, list[Span]] = field(default_factory=dict)

@@ -9,14 +9,14 @@ the tokens, the positions each registration accepts.
     self.reg = register(stems=firsts)                 # a stem of the word is in ``firsts``
     self.reg = register(stems=firsts, suffixed=True)  # ... or a stem without a pronoun suffix
     self.reg = register(words=table, digits=True)     # the folded word is in ``table``, or ends in a digit
-    positions(doc, self.reg.fid)   # sorted token positions, or None (not indexed: scan all tokens)
+    positions(doc, self.reg)       # sorted token positions, or None (not indexed: scan all tokens)
 
 The sets are held by reference: a lexicon that grows after registering calls
 ``changed()``.  What a word is accepted by is worked out once per distinct word,
 with an inverted index (stem or word -> registrations) and memoised across
-documents.  Registrations are weak: a recogniser that is garbage-collected takes
-its registration with it: the registration lives as long as the handle ``register``
-returns, which the recogniser keeps (no weak references, which compiled classes lack).
+documents.  A registration lives as long as the handle ``register`` returns, which
+the recogniser keeps: a recogniser that is garbage-collected takes its registration
+with it (a handle, not a weak reference to the recogniser: compiled classes have none).
 """
 from __future__ import annotations
 
