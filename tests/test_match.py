@@ -101,3 +101,35 @@ def test_word_index_registration_lives_as_long_as_its_matcher():
     del m
     gc.collect()
     assert len(wordindex._TESTS) == before                   # gone with its matcher
+
+
+def test_words_are_the_token_pattern_s_words():
+    """``words`` takes shortcuts (whole chunks, punctuation stripped, lines split): it must
+    give exactly the words and offsets of the token pattern, on awkward strings and on the
+    500 real articles of the fixture."""
+    import json
+    import lzma
+    from pathlib import Path
+
+    from rasd.text.segment import _EDGE, _TOKEN, words
+
+    assert not any(c.isalnum() for c in _EDGE)   # stripping them never cuts into a word
+
+    def by_regex(t):
+        ms = list(_TOKEN.finditer(t))
+        return [m.group() for m in ms], [m.start() for m in ms]
+
+    awkward = ["a.5", ".5", "5.", "1,000.", '"1,000"', "«2.5»،", "x_y", "_a_", "--a--", "a\nb\n\nc",
+               "\n", "", "  ", "«»", "(2.5)", "a,b", "a.b.c", "١٢", "x—y", "ـــ", "a\r\nb", "إدلب،\"قال",
+               "#صعدة", "(شمال محافظة عمران)", "قتلى.\nوقال", "3,5.7,x", "..."]
+    for t in awkward:
+        assert words(t) == by_regex(t), t
+    fixture = Path(__file__).parent / "fixtures" / "corpus500.jsonl.xz"
+    n = 0
+    with lzma.open(fixture, "rt", encoding="utf-8") as f:
+        for line in f:
+            t = json.loads(line)["text"]
+            for x in (t, fold(t).text):
+                assert words(x) == by_regex(x)
+                n += 1
+    assert n == 1000

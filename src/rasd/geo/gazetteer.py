@@ -34,7 +34,6 @@ from pathlib import Path
 from typing import Iterable, NamedTuple
 
 from ..resources import load
-from ..text.match import PhraseMatcher
 from ..text.normalize import fold_key
 from ..text.segment import key_of
 
@@ -86,7 +85,7 @@ class Admin1(NamedTuple):
 class Gazetteer:
     """Entries and the phrase index over their folded names.
 
-    ``matcher`` payloads are ``(entry index, flags)`` pairs: ``flags & NEEDS_TRIGGER``
+    ``names`` payloads are ``(entry index, flags)`` pairs: ``flags & NEEDS_TRIGGER``
     (a place only after a trigger word), ``flags & ART`` / ``flags & BARE`` (the name is
     spelled with / without the article: "الحول" is not "حول", "بيان" is not "البيان").
     """
@@ -102,23 +101,7 @@ class Gazetteer:
         self.admin1_by_code = {(a.cc, a.gn): i for i, a in enumerate(admin1)}
         self.admin1_by_iso = {a.iso: i for i, a in enumerate(admin1) if a.iso}
         self.prefixes = {key[:i] for key in names for i in range(1, len(key))}
-        self._matcher: PhraseMatcher | None = None
         self.sources: list[dict] = []       # what was read: name, kind, places (for `info`)
-
-    @property
-    def matcher(self) -> PhraseMatcher:
-        """A :class:`PhraseMatcher` over the names (payloads as in ``names``), built on first use."""
-        if self._matcher is None:
-            m = PhraseMatcher()
-            # add() would fold every phrase again; the keys are folded already
-            for key, payload in self.names.items():
-                m._entries[key] = payload
-                m._no_suffix.add(key)
-                if len(key) > m.max_len:
-                    m.max_len = len(key)
-            m._prefixes.update(self.prefixes)
-            self._matcher = m
-        return self._matcher
 
     def __len__(self) -> int:
         return len(self.entries)

@@ -52,6 +52,12 @@ _TANWEEN_RE = re.compile("[\u064b\u064c\u064d]")
 # ("مناطق ريفية", "مناطق سيطرتهم"), not a name
 _ADJ_ENDINGS = ("يه", "ها", "هم", "هما", "كم")
 _DATELINE_DELIM = re.compile(r"\(|\)|--|[–—:]|\s-|-\s|\n")
+# (compiled once here: ``re.match(r"...")`` in a hot path goes through the re module's
+# cache, an interpreted call each time)
+_SPACES_COMMAS = re.compile(r"[\s،,]*")
+_WORD_CHAR = re.compile(r"\w")
+_DASH = re.compile(r"[–—-]")
+_ROAD_GAP = re.compile(r"\s*[-–—/]\s*")
 
 
 def _stem_set(words) -> set[str]:
@@ -198,6 +204,9 @@ class PlaceRecognizer:
         phrases = sorted({fold_key(p) for p in w.get("dateline_words") or ()}, key=len, reverse=True)
         self.agency_re = re.compile(r"(?<![\w])(?:" + "|".join(re.escape(p) for p in phrases) + r")(?![\w])") \
             if phrases else None
+        # the same names without the word-boundary checks: a pattern that opens with a plain
+        # alternation is scanned for fast, and where it finds nothing neither does agency_re
+        self.agency_any = re.compile("|".join(re.escape(p) for p in phrases)) if phrases else None
         # towns that are the seat of a governorate of the same name ("إدلب", "حلب")
         ents = self.gaz.entries
         self.seats: set[int] = set()
@@ -698,7 +707,7 @@ class PlaceRecognizer:
                     k += 1
                     gap_ok = True
                 else:
-                    gap_ok = k < n and re.fullmatch(r"\s*[-–—/]\s*", ftext[toks[k - 1].end:toks[k].start]) is not None
+                    gap_ok = k < n and _ROAD_GAP.fullmatch(ftext[toks[k - 1].end:toks[k].start]) is not None
                 m2 = by_start.get(k) if gap_ok else None
                 if m2 is None or m2.rel is not None or toks[m2.i0].sent != sent:
                     continue
@@ -766,7 +775,7 @@ class PlaceRecognizer:
                 # the place and any places right after it ("دبي، الإمارات"), then a delimiter
                 end = m.fend
                 for m2 in inside:
-                    if m2.fstart >= end and re.match(r"^[\s،,]*$", ftext[end:m2.fstart]):
+                    if m2.fstart >= end and _SPACES_COMMAS.fullmatch(ftext, end, m2.fstart):
                         end = m2.fend
                 rest = ftext[end:le]
                 delim = _DATELINE_DELIM.match(rest.lstrip(" \u00a0\t"))
@@ -776,15 +785,15 @@ class PlaceRecognizer:
                     if m2.fend <= m.fstart:
                         before = before[: m2.fstart - ls] + " " * (m2.fend - m2.fstart) + before[m2.fend - ls:]
                 agency = False
-                if self.agency_re is not None:
+                if self.agency_re is not None and self.agency_any is not None and self.agency_any.search(before):
                     before, nsub = self.agency_re.subn(" ", before)
                     agency = nsub > 0
-                other = [t for t in before.split() if re.search(r"\w", t)]
+                other = [t for t in before.split() if _WORD_CHAR.search(t)]
                 if other and not (agency and len(other) <= 3):
                     continue
                 if not delim:
                     # "عين اليوم – اسطنبول" alone on its line
-                    if rest.strip() or not (agency and re.search(r"[–—-]", ftext[ls:m.fstart])):
+                    if rest.strip() or not (agency and _DASH.search(ftext, ls, m.fstart)):
                         continue
                 m.dateline = True
                 m.locative = True

@@ -40,6 +40,18 @@ class Match:
         self.suffixed = suffixed
 
 
+class _Node:
+    """A key of the phrase trie: the keys that extend it by one word (``children``), its
+    entry's payloads when it is a whole key, and whether that entry allows a pronoun suffix."""
+
+    __slots__ = ("children", "payloads", "suffix_ok")
+
+    def __init__(self) -> None:
+        self.children: dict[str, _Node] = {}
+        self.payloads: list[Any] | None = None
+        self.suffix_ok = True
+
+
 def _sfx(tok: Token, stem: str) -> tuple[str, ...]:
     return suffix_stems(stem) + ha_stems(stem) if tok.ha else suffix_stems(stem)
 
@@ -51,6 +63,9 @@ class PhraseMatcher:
         self._entries: dict[tuple[str, ...], list[Any]] = {}
         self._no_suffix: set[tuple[str, ...]] = set()
         self._prefixes: set[tuple[str, ...]] = set()
+        # the same keys as a trie: a longer match is followed word by word without building
+        # key tuples (a node exists for every entry and every prefix of one)
+        self._root = _Node()
         self._firsts: set[str] = set()   # first tokens of all keys: a token sharing none starts nothing
         self._starts: dict[str, bool] = {}  # word -> whether it can start an entry (memo, across documents)
         self._useful: dict[str, tuple] = {}  # word -> its analyses that can start an entry (memo)
@@ -61,10 +76,29 @@ class PhraseMatcher:
         key = key_of(fold_key(phrase))
         if not key:
             return
-        self._entries.setdefault(key, []).append(payload)
+        payloads = self._entries.get(key)
+        if payloads is None:
+            self.add_key(key, [payload], allow_suffix)
+        else:
+            payloads.append(payload)
+            self._useful.clear()
+            if not allow_suffix:
+                self.add_key(key, payloads, False)
+
+    def add_key(self, key: tuple[str, ...], payloads: list[Any], allow_suffix: bool = True) -> None:
+        """Add an entry by its key (folded words, see ``segment.key_of``), with its payload list."""
+        self._entries[key] = payloads
         self._useful.clear()
+        node = self._root
+        for w in key:
+            nxt = node.children.get(w)
+            if nxt is None:
+                nxt = node.children[w] = _Node()
+            node = nxt
+        node.payloads = payloads
         if not allow_suffix:
             self._no_suffix.add(key)
+            node.suffix_ok = False
         for i in range(1, len(key)):
             self._prefixes.add(key[:i])
         if key[0] not in self._firsts:
@@ -80,7 +114,8 @@ class PhraseMatcher:
     def _openers(self, tok: Token) -> tuple[tuple, ...]:
         """The analyses of ``tok`` that can start a match, as (stem, clitic chars, the
         payloads of the one-word entry, of the one-word entry with a pronoun suffix,
-        whether longer entries start with it); the other analyses would find nothing."""
+        the trie node of the longer entries that start with it, else None); the other
+        analyses would find nothing."""
         entries, prefixes, no_suffix = self._entries, self._prefixes, self._no_suffix
         out = []
         for stem, ncl in analyses(tok.text):
@@ -88,9 +123,9 @@ class PhraseMatcher:
             single = entries.get(key)
             suffixed = next((entries[(sx,)] for sx in _sfx(tok, stem)
                              if (sx,) in entries and (sx,) not in no_suffix), None)
-            is_prefix = key in prefixes
-            if single is not None or suffixed is not None or is_prefix:
-                out.append((stem, ncl, single, suffixed, is_prefix))
+            node = self._root.children.get(stem) if key in prefixes else None
+            if single is not None or suffixed is not None or node is not None:
+                out.append((stem, ncl, single, suffixed, node))
         return tuple(out)
 
     def _scan(self, tokens: list[Token], lo: int, hi: int) -> list[int]:
@@ -118,7 +153,6 @@ class PhraseMatcher:
         matches are dropped (leftmost-longest).  Given the ``doc`` the tokens are
         from, only the positions its word index gives are tried."""
         hi = len(tokens) if hi is None else hi
-        entries, prefixes = self._entries, self._prefixes
         found: list[Match] = []
         cands = wordindex.positions(doc, self.words) if doc is not None else None
         if cands is None:
@@ -128,7 +162,6 @@ class PhraseMatcher:
         useful = self._useful
         if len(useful) > 300_000:
             useful.clear()
-        no_suffix = self._no_suffix
         for i in cands:
             best: Match | None = None
             tk = tokens[i]
@@ -136,46 +169,48 @@ class PhraseMatcher:
             opts = useful.get(word)
             if opts is None:
                 opts = useful[word] = self._openers(tk)
-            for stem, ncl, single, suffixed, is_prefix in opts:
+            for stem, ncl, single, suffixed, node in opts:
                 # the first token alone: an entry, else an entry with a pronoun suffix
                 if single is not None and (best is None or i + 1 > best.tok_end):
                     best = Match(i, i + 1, tk.start + ncl, tk.end, single)
                 if suffixed is not None and (best is None or i + 1 > best.tok_end):
                     best = Match(i, i + 1, tk.start + ncl, tk.end, suffixed, True)
-                if not is_prefix or i + 1 >= hi:
+                if node is None or i + 1 >= hi:
                     continue
-                key: tuple[str, ...] = (stem,)
+                # longer entries, word by word down the trie
                 j = i
                 while True:
                     j += 1
-                    nxt = analyses(tokens[j].text)
+                    tj = tokens[j]
+                    nxt = analyses(tj.text)
                     # extend with the first analysis that keeps us on a prefix or entry
-                    ext = None
+                    child: _Node | None = None
+                    last = ""
                     for st, _ in nxt:
-                        k = key + (st,)
-                        if k in prefixes or k in entries:
-                            ext = k
+                        child = node.children.get(st)
+                        if child is not None:
+                            last = st
                             break
-                    if ext is None:
+                    if child is None:
                         # maybe the last token matches only with a suffix
                         for st, _ in nxt:
-                            for sx in _sfx(tokens[j], st):
-                                k2 = key + (sx,)
-                                if k2 in entries and k2 not in no_suffix and (
+                            for sx in _sfx(tj, st):
+                                c2 = node.children.get(sx)
+                                if c2 is not None and c2.payloads is not None and c2.suffix_ok and (
                                         best is None or j + 1 > best.tok_end):
-                                    best = Match(i, j + 1, tk.start + ncl, tokens[j].end, entries[k2], True)
+                                    best = Match(i, j + 1, tk.start + ncl, tj.end, c2.payloads, True)
                         break
-                    key = ext
-                    if key in entries and (best is None or j + 1 > best.tok_end):
-                        best = Match(i, j + 1, tk.start + ncl, tokens[j].end, entries[key])
+                    parent, node = node, child
+                    if node.payloads is not None and (best is None or j + 1 > best.tok_end):
+                        best = Match(i, j + 1, tk.start + ncl, tj.end, node.payloads)
                     # suffix on the last token
                     if best is None or j + 1 > best.tok_end:
-                        for sx in _sfx(tokens[j], key[-1]):
-                            k2 = key[:-1] + (sx,)
-                            if k2 in entries and k2 not in no_suffix:
-                                best = Match(i, j + 1, tk.start + ncl, tokens[j].end, entries[k2], True)
+                        for sx in _sfx(tj, last):
+                            c2 = parent.children.get(sx)
+                            if c2 is not None and c2.payloads is not None and c2.suffix_ok:
+                                best = Match(i, j + 1, tk.start + ncl, tj.end, c2.payloads, True)
                                 break
-                    if key not in prefixes or j + 1 >= hi:
+                    if not node.children or j + 1 >= hi:
                         break
             if best is not None:
                 found.append(best)
