@@ -11,6 +11,7 @@ from typing import Callable
 
 from .document import Document
 from .text.normalize import fold
+from .text import wordindex
 from .text.segment import segment as segment_text
 
 Stage = Callable[[Document], None]
@@ -90,6 +91,7 @@ class Pipeline:
             ("modality", ModalityRecognizer()),
             ("assemble", EventAssembler()),
         ]
+        wordindex.prepare()
         self.timings: dict[str, float] = {name: 0.0 for name, _ in self.stages}
         # stages whose spans only the event assembler reads: an article that names no act
         # (no trigger span) has no use for them

@@ -9,7 +9,6 @@ mentions of the same act in the article are merged.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import replace
 from datetime import date, timedelta
 from math import asin, cos, radians, sin, sqrt
 
@@ -613,15 +612,21 @@ class EventAssembler:
             located = [p for p in cands if p.value.lat is not None and p.value.kind != "country"]
             if located:
                 pl = located[0].value
-                return [replace(pl, geo_precision=max(2, pl.geo_precision))], False
+                pl = pl.copy()
+                pl.geo_precision = max(2, pl.geo_precision)
+                return [pl], False
         if not self._focused(doc):
             return [], True  # a roundup of many countries has no governorate to fall back to
         if doc.focus_admin1 is not None:
-            return [replace(doc.focus_admin1, span=None)], True
+            pl = doc.focus_admin1.copy()
+            pl.span = None
+            return [pl], True
         if doc.focus_country:
             fc = next((p for p in doc.places if p.kind == "country" and p.country == doc.focus_country), None)
             if fc is not None:
-                return [replace(fc, span=None)], True
+                pl = fc.copy()
+                pl.span = None
+                return [pl], True
         return [], True
 
     @staticmethod

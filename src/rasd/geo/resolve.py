@@ -32,22 +32,26 @@ from __future__ import annotations
 
 import math
 import re
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 from ..document import Document, Place
 from ..resources import load
 from ..text import wordindex
 from ..text.normalize import fold_key
 from ..text.segment import Token, analyses, key_of
-from .gazetteer import ART, ART_TAIL, BARE, BARE_TAIL, NEEDS_TRIGGER, Entry, Gazetteer, load_gazetteer
+from .gazetteer import ART, ART_TAIL, BARE, BARE_TAIL, NEEDS_TRIGGER, Admin1, Entry, Gazetteer, load_gazetteer
 
 _AR_WORD = re.compile(r"^[\u0621-\u064a]+$")
 # characters between two tokens that keep them in one phrase
 _QUOTE_GAP = re.compile(r'^[\s\u00a0"\'«»“”(]*$')
+def _admin1_of(gaz: Gazetteer, e: Entry) -> Admin1 | None:
+    """``Gazetteer.admin1_of``, here so that it is compiled with its callers."""
+    return gaz.admin1[e.admin1] if e.admin1 >= 0 else None
+
+
 _BLOCK = object()   # payload of a phrase that blocks the place names inside it
 _MISS = object()
 _TANWEEN = "\u064b\u064c\u064d"
-_TANWEEN_RE = re.compile("[\u064b\u064c\u064d]")
 # endings of a word after "منطقة"/"مناطق" that make it an adjective or a possessed noun
 # ("مناطق ريفية", "مناطق سيطرتهم"), not a name
 _ADJ_ENDINGS = ("يه", "ها", "هم", "هما", "كم")
@@ -231,7 +235,8 @@ class PlaceRecognizer:
         ftext = doc.norm.text
         gaz = self.gaz
         matches, blocked = self._find(toks, wordindex.positions(doc, self.words_names))
-        tanween = _TANWEEN_RE.search(doc.text) is not None
+        text = doc.text
+        tanween = "\u064b" in text or "\u064c" in text or "\u064d" in text   # (faster than a regex scan)
         blocked += self._actor_spans(doc)
         mentions: list[_Mention] = []
         inside = {k for b0, b1, _ in blocked for k in range(b0, b1)} if blocked else ()
@@ -949,7 +954,7 @@ class PlaceRecognizer:
             if mt.anchor >= 0 and mt.anchor_strict:
                 # "قرية X في ريف إدلب": where the place that locates it is, less precisely
                 e = gaz.entries[mt.anchor]
-                a1 = gaz.admin1_of(e)
+                a1 = _admin1_of(gaz, e)
                 pl.country = e.country
                 if a1 is not None:
                     pl.admin1, pl.admin1_code = a1.en, a1.iso
@@ -960,7 +965,7 @@ class PlaceRecognizer:
                 pl.kind = "dateline"
             return pl
         e = gaz.entries[mt.chosen]
-        a1 = gaz.admin1_of(e)
+        a1 = _admin1_of(gaz, e)
         pl = Place(name=name, country=e.country, admin1=a1.en if a1 else None,
                    admin1_code=a1.iso if a1 else None, lat=e.lat, lon=e.lon,
                    geonameid=e.geonameid, geo_precision=e.precision, kind=e.kind, span=(a, b))
@@ -968,7 +973,8 @@ class PlaceRecognizer:
             pl.lat, pl.lon = a1.lat, a1.lon
         if mt.trigger == "admin" and e.kind == "settlement" and a1 is not None:
             # "محافظة حماة": the governorate the town is the seat of
-            pl = replace(pl, lat=a1.lat, lon=a1.lon, geonameid=None, geo_precision=3, kind="admin1")
+            pl = pl.copy()
+            pl.lat, pl.lon, pl.geonameid, pl.geo_precision, pl.kind = a1.lat, a1.lon, None, 3, "admin1"
         elif mt.rel is not None:
             pl = self._relative(pl, e, mt)
         if mt.dateline:
@@ -976,7 +982,7 @@ class PlaceRecognizer:
         return pl
 
     def _relative(self, pl: Place, e: Entry, mt: _Mention) -> Place:
-        a1 = self.gaz.admin1_of(e)
+        a1 = _admin1_of(self.gaz, e)
         if mt.rel == "front":
             pl.kind = "front"
             if e.kind in ("admin1", "country") or mt.chosen in self.seats or e.precision >= 3:

@@ -24,7 +24,7 @@ from typing import Any
 from ..document import Actor, Document
 from ..resources import load
 from ..text import wordindex
-from ..text.match import PhraseMatcher
+from ..text.match import PhraseMatcher, TrieNode
 from ..text.normalize import fold_key
 from ..text.segment import Token, analyses, key_of
 
@@ -120,10 +120,10 @@ class ActorRecognizer:
                     if len(k) == 1:
                         self.nisba_country.setdefault(k[0], c["iso3"])
         self.matcher = PhraseMatcher()
-        # the same keys, for the fast scan below (first words, prefixes, entries)
+        # the same keys, for the fast scan below (first words, entries, the keys as a trie)
         self._keys: dict[tuple[str, ...], list[Any]] = {}
-        self._prefixes: set[tuple[str, ...]] = set()
         self._firsts: set[str] = set()
+        self._trie = TrieNode()               # the keys word by word (see text.match)
         self._starts: dict[str, tuple] = {}   # word -> its analyses that begin a name
         self.words = wordindex.register(stems=self._firsts)
         self.n_names = 0
@@ -160,19 +160,25 @@ class ActorRecognizer:
         key = key_of(fold_key(phrase))
         if not key:
             return
-        self._keys.setdefault(key, []).append(payload)
+        payloads = self._keys.setdefault(key, [])
+        payloads.append(payload)
+        node = self._trie
+        for w in key:
+            nxt = node.children.get(w)
+            if nxt is None:
+                nxt = node.children[w] = TrieNode()
+            node = nxt
+        node.payloads = payloads
         if key[0] not in self._firsts:
             self._firsts.add(key[0])
             self._starts.clear()
             wordindex.changed()
-        for i in range(1, len(key)):
-            self._prefixes.add(key[:i])
 
     def find(self, toks: list[Token], doc: Document | None = None) -> list[tuple[int, int, int, int, list[Any]]]:
         """``self.matcher.find(toks)`` (leftmost-longest, no pronoun suffixes) as
         (tok_start, tok_end, start, end, payloads), skipping at once the words
         that begin no name (given ``doc``, its word index says which): the stage's hot path."""
-        keys, prefixes, firsts, cache = self._keys, self._prefixes, self._firsts, self._starts
+        firsts, cache, root = self._firsts, self._starts, self._trie.children
         out = []
         n = len(toks)
         last_end = 0
@@ -191,23 +197,23 @@ class ActorRecognizer:
                 continue
             best = None
             for stem, ncl in starts:
-                key: tuple[str, ...] = (stem,)
+                node = root[stem]       # a first word: the trie has it
                 j = i
                 while True:
-                    if key in keys and (best is None or j + 1 > best[1]):
-                        best = (i, j + 1, toks[i].start + ncl, toks[j].end, keys[key])
-                    if key not in prefixes or j + 1 >= n:
+                    if node.payloads is not None and (best is None or j + 1 > best[1]):
+                        best = (i, j + 1, toks[i].start + ncl, toks[j].end, node.payloads)
+                    if not node.children or j + 1 >= n:
                         break
                     j += 1
+                    # extend with the first analysis that keeps us on a prefix or entry
                     ext = None
                     for st, _ in analyses(toks[j].text):
-                        k = key + (st,)
-                        if k in prefixes or k in keys:
-                            ext = k
+                        ext = node.children.get(st)
+                        if ext is not None:
                             break
                     if ext is None:
                         break
-                    key = ext
+                    node = ext
             if best is not None:
                 out.append(best)
                 last_end = best[1]

@@ -41,7 +41,7 @@ class ModalityRecognizer:
     def __call__(self, doc: Document) -> None:
         for m in self.matcher.find(doc.tokens, doc=doc):
             mods = [p for p in m.payloads if p is not None]
-            if not mods or None in m.payloads:
+            if not mods or len(mods) < len(m.payloads):
                 continue  # an exception phrase ("لا يزال") won the longest match
             doc.add_span("modality", m.start, m.end, "MODALITY", mods[0], m.tok_start, m.tok_end)
         toks = doc.tokens
@@ -52,6 +52,8 @@ class ModalityRecognizer:
                 doc.add_span("modality", m.start, m.end, "MODALITY", m.payloads[0], m.tok_start, m.tok_end)
         # a question mark ends the sentence: everything in it is asked, not told
         text = doc.norm.text
+        if "؟" not in text and "?" not in text:
+            return
         for i, s in enumerate(doc.sentences):
             if text[s.start:s.end].rstrip(" \"'»”)").endswith(("؟", "?")):
                 doc.add_span("modality", s.start, s.end, "MODALITY", Modality("question", 0, True),

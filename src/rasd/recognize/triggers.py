@@ -21,6 +21,19 @@ class TriggerHit:
     suffixed: bool = False  # carries an object pronoun ("اعتراضه": intercepting it)
 
 
+def _distinct(hits: list[TriggerHit]) -> list[TriggerHit]:
+    """The hits without repeats, in order (``dict.fromkeys`` by their fields: the dataclass's
+    own ``__hash__`` is interpreted code, slow on this path)."""
+    seen: set[tuple[str, bool, bool]] = set()
+    out = []
+    for h in hits:
+        k = (h.cls, h.strong, h.suffixed)
+        if k not in seen:
+            seen.add(k)
+            out.append(h)
+    return out
+
+
 class TriggerRecognizer:
     def __init__(self) -> None:
         data = load("triggers.yaml")
@@ -39,7 +52,7 @@ class TriggerRecognizer:
         toks = doc.tokens
         for m in self.triggers.find(toks, doc=doc):
             # one phrase may name several classes (rare); keep them all
-            for hit in dict.fromkeys(m.payloads):
+            for hit in (m.payloads if len(m.payloads) == 1 else _distinct(m.payloads)):
                 if m.suffixed:
                     hit = TriggerHit(hit.cls, hit.strong, True)
                 doc.add_span("trigger", m.start, m.end, "TRIGGER", hit, m.tok_start, m.tok_end)

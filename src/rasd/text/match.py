@@ -40,14 +40,14 @@ class Match:
         self.suffixed = suffixed
 
 
-class _Node:
+class TrieNode:
     """A key of the phrase trie: the keys that extend it by one word (``children``), its
     entry's payloads when it is a whole key, and whether that entry allows a pronoun suffix."""
 
     __slots__ = ("children", "payloads", "suffix_ok")
 
     def __init__(self) -> None:
-        self.children: dict[str, _Node] = {}
+        self.children: dict[str, TrieNode] = {}
         self.payloads: list[Any] | None = None
         self.suffix_ok = True
 
@@ -65,7 +65,7 @@ class PhraseMatcher:
         self._prefixes: set[tuple[str, ...]] = set()
         # the same keys as a trie: a longer match is followed word by word without building
         # key tuples (a node exists for every entry and every prefix of one)
-        self._root = _Node()
+        self._root = TrieNode()
         self._firsts: set[str] = set()   # first tokens of all keys: a token sharing none starts nothing
         self._starts: dict[str, bool] = {}  # word -> whether it can start an entry (memo, across documents)
         self._useful: dict[str, tuple] = {}  # word -> its analyses that can start an entry (memo)
@@ -93,7 +93,7 @@ class PhraseMatcher:
         for w in key:
             nxt = node.children.get(w)
             if nxt is None:
-                nxt = node.children[w] = _Node()
+                nxt = node.children[w] = TrieNode()
             node = nxt
         node.payloads = payloads
         if not allow_suffix:
@@ -184,7 +184,7 @@ class PhraseMatcher:
                     tj = tokens[j]
                     nxt = analyses(tj.text)
                     # extend with the first analysis that keeps us on a prefix or entry
-                    child: _Node | None = None
+                    child: TrieNode | None = None
                     last = ""
                     for st, _ in nxt:
                         child = node.children.get(st)

@@ -131,7 +131,7 @@ def stem_sets(tok: str) -> tuple[frozenset, frozenset]:
     r = _STEM_SETS.get(tok)
     if r is None:
         stems = frozenset([s for s, _ in analyses(tok)])
-        sstems = [x for s in stems if s[-1] in _SUFFIX_LAST for x in suffix_stems(s)]
+        sstems = [x for s in stems if s.endswith(SUFFIXES) for x in suffix_stems(s)]
         r = (stems, frozenset(sstems) if sstems else _NO_STEMS)
         if len(_STEM_SETS) > 300_000:
             _STEM_SETS.clear()
@@ -212,7 +212,6 @@ def segment(norm: Normalized) -> tuple[list[Token], list[Sentence], wordindex.Wo
 CONJ = ("و", "ف")
 PREP = ("ب", "ل", "ك")
 SUFFIXES = ("هما", "هم", "هن", "ها", "كم", "نا")  # not a bare ه: folded ة looks the same (سيطرة)
-_SUFFIX_LAST = frozenset(x[-1] for x in SUFFIXES)
 _CLITIC_FIRST = frozenset(CONJ + PREP)
 
 

@@ -94,6 +94,13 @@ def _inverted() -> tuple[dict, dict, dict, tuple]:
     return inv
 
 
+def prepare() -> None:
+    """Build the inverted index now (``ids_for`` builds it on first use otherwise): a
+    pipeline calls this once its recognisers are registered, so that the first article
+    does not pay for it."""
+    _inverted()
+
+
 def ids_for(text: str, stems: Collection[str], sstems: Collection[str]) -> tuple[int, ...]:
     """The registrations that accept a word (its folded text, stems and suffix-less stems)."""
     by_stem, by_sstem, by_word, digit_ids = _inverted()
