@@ -133,3 +133,15 @@ def test_words_are_the_token_pattern_s_words():
                 assert words(x) == by_regex(x)
                 n += 1
     assert n == 1000
+
+
+def test_pronoun_suffix_on_the_last_word_of_a_phrase():
+    m = PhraseMatcher()
+    m.add("إطلاق نار", "fire")                       # suffixes allowed
+    m.add("مواقع الجيش", "army", allow_suffix=False)
+    m.add("مواقع", "positions", allow_suffix=False)
+    assert _match(m, "أعلن إطلاق نارهم على الحاجز") == [("إطلاق نارهم", "fire")]
+    assert _match(m, "وإطلاق النار") == [("إطلاق النار", "fire")]
+    # no suffix where the entry forbids it: the one-word entry is what matches
+    assert _match(m, "قصف مواقع جيشهم") == [("مواقع", "positions")]
+    assert _match(m, "قصف مواقع الجيش") == [("مواقع الجيش", "army")]

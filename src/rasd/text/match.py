@@ -42,14 +42,17 @@ class Match:
 
 class TrieNode:
     """A key of the phrase trie: the keys that extend it by one word (``children``), its
-    entry's payloads when it is a whole key, and whether that entry allows a pronoun suffix."""
+    entry's payloads when it is a whole key, whether that entry allows a pronoun suffix,
+    and whether some child may (``suffixed``: False means no child entry takes a suffix,
+    so the suffix-less stems of the next word need not be worked out)."""
 
-    __slots__ = ("children", "payloads", "suffix_ok")
+    __slots__ = ("children", "payloads", "suffix_ok", "suffixed")
 
     def __init__(self) -> None:
         self.children: dict[str, TrieNode] = {}
         self.payloads: list[Any] | None = None
         self.suffix_ok = True
+        self.suffixed = False
 
 
 def _sfx(tok: Token, stem: str) -> tuple[str, ...]:
@@ -89,16 +92,18 @@ class PhraseMatcher:
         """Add an entry by its key (folded words, see ``segment.key_of``), with its payload list."""
         self._entries[key] = payloads
         self._useful.clear()
-        node = self._root
+        node = parent = self._root
         for w in key:
             nxt = node.children.get(w)
             if nxt is None:
                 nxt = node.children[w] = TrieNode()
-            node = nxt
+            parent, node = node, nxt
         node.payloads = payloads
         if not allow_suffix:
             self._no_suffix.add(key)
             node.suffix_ok = False
+        elif node.suffix_ok:
+            parent.suffixed = True
         for i in range(1, len(key)):
             self._prefixes.add(key[:i])
         if key[0] not in self._firsts:
@@ -192,6 +197,8 @@ class PhraseMatcher:
                             last = st
                             break
                     if child is None:
+                        if not node.suffixed:
+                            break
                         # maybe the last token matches only with a suffix
                         for st, _ in nxt:
                             for sx in _sfx(tj, st):
@@ -204,7 +211,7 @@ class PhraseMatcher:
                     if node.payloads is not None and (best is None or j + 1 > best.tok_end):
                         best = Match(i, j + 1, tk.start + ncl, tj.end, node.payloads)
                     # suffix on the last token
-                    if best is None or j + 1 > best.tok_end:
+                    if parent.suffixed and (best is None or j + 1 > best.tok_end):
                         for sx in _sfx(tj, last):
                             c2 = parent.children.get(sx)
                             if c2 is not None and c2.payloads is not None and c2.suffix_ok:
