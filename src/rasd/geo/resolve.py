@@ -415,7 +415,8 @@ class PlaceRecognizer:
         if i == 0 or fstart != doc.tokens[i].start:
             return False
         prev = doc.tokens[i - 1]
-        if prev.sent != doc.tokens[i].sent or not _QUOTE_GAP.match(doc.norm.text[prev.end:fstart]):
+        gap = doc.norm.text[prev.end:fstart]
+        if prev.sent != doc.tokens[i].sent or not (gap == " " or _QUOTE_GAP.match(gap)):
             return False
         return self._stem_in(prev, self.not_after) is not None
 

@@ -844,7 +844,7 @@ class DateRecognizer:
                         i += 2
                         continue
             if a.kind not in ("ago", "wi", "cons", "rec"):
-                ms = self._since_before.search(lead)
+                ms = self._since_before.search(lead) if "منذ" in lead else None   # (its one word: a fast check)
                 if ms and a.start <= pub and not a.weak:
                     s0 = a.s - (len(lead) - ms.start())
                     prec = 2 if a.precision <= 2 else 3

@@ -71,7 +71,7 @@ class SourceRecognizer:
                     and j not in cue_at and toks[j].text not in _FUNCTION_WORDS:
                 j += 1
             fs, fe = m.start, toks[j - 1].end
-            q = _QUOTED.match(text, fe)
+            q = _quoted_at(text, fe)
             if q and q.end() - fe < 64 and kind in ("outlet", "official"):
                 fe = q.end()
             s, e = doc.orig_span(fs, fe)
@@ -97,12 +97,18 @@ class SourceRecognizer:
             if kind != "cue" or end_tok == 0 or end_tok > len(toks):
                 continue
             pos = toks[end_tok - 1].end
-            q = _QUOTED.match(text, pos)
+            q = _quoted_at(text, pos)
             if q:
                 s, e = doc.orig_span(q.start(1), q.end(1))
                 if not any(sp.start <= s < sp.end for sp in doc.spans.get("source", ())):
                     src = Source(doc.text[s:e], "quoted", _is_channel(toks, end_tok))
                     doc.add_span("source", q.start(1), q.end(1), "SOURCE", src, end_tok, end_tok + 1)
+
+
+def _quoted_at(text: str, pos: int) -> re.Match[str] | None:
+    """``_QUOTED.match(text, pos)``, ruled out at once where neither a space nor a quote follows."""
+    c = text[pos:pos + 1]
+    return _QUOTED.match(text, pos) if c == '"' or c.isspace() else None
 
 
 _INNER_QUOTE = re.compile(r'["“”«»]\s*([^"“”«»]+?)\s*(?:["“”«»]|$)')

@@ -16,6 +16,7 @@ _TOKEN = re.compile(r"[^\W_]+(?:[.,][0-9]+)*", re.UNICODE)
 # to open with a character class, which the regex engine scans for fast: the same as
 # (?:[.!?؟]+["')\]]*(?=\s|$))|\n+ )
 _SENT_END = re.compile(r"""[.!?؟\n](?:(?<=[.!?؟])[.!?؟]*["')\]]*(?=\s|$)|(?<=\n)\n*)""")
+_SENT_FIRST = ".!?؟\n"
 
 
 _NO_STEMS: frozenset = frozenset()
@@ -143,7 +144,21 @@ def sentence_bounds(text: str) -> list[tuple[int, int]]:
     """(start, end) of each sentence of ``text``, whitespace trimmed."""
     out: list[tuple[int, int]] = []
     pos = 0
-    for m in _SENT_END.finditer(text):
+    # the matches of _SENT_END.finditer, found faster: a match starts at one of its first
+    # characters, which str.find locates, and is checked there
+    starts: list[int] = []
+    for c in _SENT_FIRST:
+        b = text.find(c)
+        while b >= 0:
+            starts.append(b)
+            b = text.find(c, b + 1)
+    starts.sort()
+    for b in starts:
+        if b < pos:
+            continue             # inside the previous match
+        m = _SENT_END.match(text, b)
+        if m is None:
+            continue
         end = m.end()
         r = text[pos:end].rstrip()
         if r:
