@@ -35,7 +35,7 @@ from ..document import Document, Quantity
 from ..resources import load
 from ..text import wordindex
 from ..text.normalize import fold_key
-from ..text.segment import Token, analyses, key_of, tokenize
+from ..text.segment import Token, analyses, key_of, remember, tokenize
 
 # token kinds
 DIGITS, UNIT, TEEN_UNIT, TEN, TENS, HUNDRED, SCALE1, SCALE2, SCALEP, VAGUE, VAGUE_MIN, DUAL = range(12)
@@ -60,9 +60,17 @@ def _gap_ok(text: str, a: int, b: int) -> bool:
     return g == " " or a == b or (g.isspace() and "\n" not in g)
 
 
-@lru_cache(maxsize=100_000)
+_FORMS: dict[str, frozenset[str]] = {}
+
+
 def _forms(tok: str) -> frozenset[str]:
-    """The token and its clitic/article-stripped stems (for matching lexicon keys)."""
+    """The token and its clitic/article-stripped stems (for matching lexicon keys;
+    memoised in a plain dict, like ``segment.analyses``)."""
+    r = _FORMS.get(tok)
+    return remember(_FORMS, tok, _forms_of(tok), 100_000) if r is None else r
+
+
+def _forms_of(tok: str) -> frozenset[str]:
     out = {s for s, _ in analyses(tok)}
     out.add(tok)
     if len(tok) >= 3 and tok[0] in "وفبل":

@@ -6,7 +6,7 @@ Tokens and sentences carry offsets into the folded text (``Normalized.text``);
 from __future__ import annotations
 
 import re
-from functools import lru_cache
+from typing import TypeVar
 
 from . import wordindex
 from .normalize import Normalized
@@ -230,7 +230,22 @@ SUFFIXES = ("هما", "هم", "هن", "ها", "كم", "نا")  # not a bare ه: 
 _CLITIC_FIRST = frozenset(CONJ + PREP)
 
 
-@lru_cache(maxsize=200_000)
+V = TypeVar("V")
+
+
+def remember(memo: dict[str, V], key: str, value: V, limit: int) -> V:
+    """Store ``value`` in a word memo, emptied first when it holds more than ``limit``
+    words (a bound on memory over millions of articles); return it."""
+    if len(memo) > limit:
+        memo.clear()
+    memo[key] = value
+    return value
+
+
+_ANALYSES: dict[str, tuple[tuple[str, int], ...]] = {}
+_SUFFIX_STEMS: dict[str, tuple[str, ...]] = {}
+
+
 def analyses(tok: str) -> tuple[tuple[str, int], ...]:
     """Possible stems of a folded token after proclitics, with how many leading
     characters were clitics (the article ``ال`` is stripped from the stem but
@@ -238,7 +253,16 @@ def analyses(tok: str) -> tuple[tuple[str, int], ...]:
 
     >>> analyses("وبلدات")
     (('وبلدات', 0), ('بلدات', 1), ('لدات', 2))
+
+    Memoised in a plain dict (emptied past 200,000 words): the recognisers ask for the
+    same words again and again, and a dict lookup in compiled code is a native call,
+    cheaper than ``functools.lru_cache``'s wrapper and its recency list.
     """
+    r = _ANALYSES.get(tok)
+    return remember(_ANALYSES, tok, _analyses(tok), 200_000) if r is None else r
+
+
+def _analyses(tok: str) -> tuple[tuple[str, int], ...]:
     c0 = tok[:1]
     if c0 not in _CLITIC_FIRST:   # most words: no proclitic to try (the loops below find none)
         return ((tok, 0), (tok[2:], 0)) if len(tok) >= 4 and tok.startswith("ال") else ((tok, 0),)
@@ -279,9 +303,14 @@ def ha_stems(stem: str) -> tuple[str, ...]:
     return ()
 
 
-@lru_cache(maxsize=100_000)
 def suffix_stems(stem: str) -> tuple[str, ...]:
-    """Stems with a pronoun suffix removed (``قصفها`` -> ``قصف``, ``قذيفته`` -> ``قذيفه``)."""
+    """Stems with a pronoun suffix removed (``قصفها`` -> ``قصف``, ``قذيفته`` -> ``قذيفه``;
+    memoised like ``analyses``)."""
+    r = _SUFFIX_STEMS.get(stem)
+    return remember(_SUFFIX_STEMS, stem, _suffix_stems(stem), 100_000) if r is None else r
+
+
+def _suffix_stems(stem: str) -> tuple[str, ...]:
     out = []
     for s in SUFFIXES:
         if stem.endswith(s) and len(stem) - len(s) >= 3:
