@@ -59,6 +59,9 @@ S0 = r"[^\S\n]*"
 # a word start, possibly after one or two clitic letters (و ف ب ل ك)
 WB = r"(?:(?<![^\W_])|(?<=(?<![^\W_])[وفبلك])|(?<=(?<![^\W_])[وف][بلك]))"
 WE = r"(?![^\W_])"
+# (compiled once: re.sub(r"...") in a hot path goes through the re module's cache)
+_NON_DIGITS = re.compile(r"\D")
+_ART_BEFORE_DIGIT = re.compile(r"^ال[^\S\n]*(?=\d)")
 _START = attrgetter("start")
 _DIGITS = frozenset("0123456789")
 _MARKS = re.compile("[\u064b-\u065f\u0670\u0640]")
@@ -541,7 +544,7 @@ class DateRecognizer:
             n_txt = _norm(g("cons_n"))
             n = self._ordinals.get(n_txt)
             if n is None:
-                digits = re.sub(r"\D", "", n_txt)
+                digits = _NON_DIGITS.sub("", n_txt)
                 n = int(digits) if digits else None
             if not n:
                 return None
@@ -562,7 +565,7 @@ class DateRecognizer:
     def _count(self, txt: str | None) -> int | None:
         if not txt:
             return None
-        t = re.sub(r"^ال[^\S\n]*(?=\d)", "", _norm(txt))
+        t = _ART_BEFORE_DIGIT.sub("", _norm(txt))
         if t.isdigit():
             return int(t)
         return number_value(t)

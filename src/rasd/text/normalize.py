@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from bisect import bisect_right
 from dataclasses import dataclass
 
 AR_LETTER = "\u0621-\u063a\u0641-\u064a\u0671-\u06d3\u06fa-\u06ff"
@@ -61,6 +60,19 @@ _FOLD_PAIRS = {
 }
 
 
+def _bisect_right(a: list[int], x: int) -> int:
+    """``bisect.bisect_right``, written out: compiled, it is native integer code, not a
+    call through the bisect module (offsets are mapped for every span)."""
+    lo, hi = 0, len(a)
+    while lo < hi:
+        mid = (lo + hi) // 2
+        if x < a[mid]:
+            hi = mid
+        else:
+            lo = mid + 1
+    return lo
+
+
 class OffsetMap:
     """Piecewise map from positions of an edited text to positions of its source.
 
@@ -83,7 +95,7 @@ class OffsetMap:
         self.const.append(const)
 
     def __call__(self, i: int) -> int:
-        k = bisect_right(self.out, i) - 1
+        k = _bisect_right(self.out, i) - 1
         if k < 0:
             return i
         return self.src[k] if self.const[k] else self.src[k] + (i - self.out[k])
@@ -116,7 +128,7 @@ class Normalized:
         s = start          # OffsetMap.__call__, inlined: this is called for every span
         for m in maps:
             out = m.out
-            k = bisect_right(out, s) - 1
+            k = _bisect_right(out, s) - 1
             if k >= 0:
                 s = m.src[k] if m.const[k] else m.src[k] + (s - out[k])
         if end <= start:
@@ -124,7 +136,7 @@ class Normalized:
         e = end - 1
         for m in maps:
             out = m.out
-            k = bisect_right(out, e) - 1
+            k = _bisect_right(out, e) - 1
             if k >= 0:
                 e = m.src[k] if m.const[k] else m.src[k] + (e - out[k])
         return s, e + 1
