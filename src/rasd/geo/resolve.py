@@ -137,6 +137,18 @@ class _Mention:
         self.adj_country = adj_country
 
 
+def _adjacent(toks: list[Token], ftext: str, lo: int, sent: int, jj: int) -> bool:
+    """Whether token jj (not before ``lo``) and the next one stand together in sentence
+    ``sent`` (see ``PlaceRecognizer._context``; a function, not a closure, so that the
+    compiled call is native)."""
+    if jj < lo:
+        return False
+    a, b = toks[jj], toks[jj + 1]
+    if a.sent != sent:
+        return False
+    return (b.start - a.end == 1 and ftext[a.end] == " ") or PlaceRecognizer._gap_ok(ftext, a, b)
+
+
 class PlaceRecognizer:
     """Build once (loads the gazetteer), call per document."""
 
@@ -462,19 +474,9 @@ class PlaceRecognizer:
 
         lo = prev.i1 if prev is not None else 0   # never reach into the mention before
 
-        gap_ok = self._gap_ok
-
-        def ok(jj: int) -> bool:
-            if jj < lo:
-                return False
-            a, b = toks[jj], toks[jj + 1]
-            if a.sent != sent:
-                return False
-            return (b.start - a.end == 1 and ftext[a.end] == " ") or gap_ok(ftext, a, b)
-
         # "بالقرب من X", "إلى الشمال من X"
         via_min = False   # "الشمال من": a compass noun with the article is allowed
-        if ok(j) and toks[j].text == "من" and ok(j - 1):
+        if _adjacent(toks, ftext, lo, sent, j) and toks[j].text == "من" and _adjacent(toks, ftext, lo, sent, j - 1):
             if self._stem_in(toks[j - 1], self.near):
                 j -= 1
             elif self._stem_in(toks[j - 1], self.dir_set):
@@ -482,7 +484,7 @@ class PlaceRecognizer:
                 j -= 1
         # trigger word: "بلدة X", "في محافظة X", "المدينة X"; "محافظة" stays in the
         # name (the governorate, not its seat), "بلدة" does not
-        if not via_min and ok(j) and toks[j + 1].text != "من":
+        if not via_min and _adjacent(toks, ftext, lo, sent, j) and toks[j + 1].text != "من":
             hit = self._stem_in(toks[j], self.triggers)
             if hit:
                 mt.trigger = "admin" if hit[0] in self.admin_trig else "settlement"
@@ -494,7 +496,7 @@ class PlaceRecognizer:
                     trig_pos = j
                 j -= 1
         # relative or front word: "ريف X", "قرب X", "محور X"
-        if ok(j):
+        if _adjacent(toks, ftext, lo, sent, j):
             for kind, words in (("countryside", self.countryside), ("near", self.near), ("front", self.front)):
                 hit = self._stem_in(toks[j], words)
                 if hit:
@@ -505,16 +507,16 @@ class PlaceRecognizer:
         # "الريف الشمالي لحلب": countryside + compass adjective(s) + لـX
         if mt.rel is None and toks[start].text[:start_ncl].endswith("ل"):
             jj, vn, ve, nd = j, 0.0, 0.0, 0
-            while nd < 2 and ok(jj) and self._dir_adjective(toks[jj].text):
+            while nd < 2 and _adjacent(toks, ftext, lo, sent, jj) and self._dir_adjective(toks[jj].text):
                 v = self.dirs[toks[jj].text[2:]]
                 vn, ve, nd = vn + v[0], ve + v[1], nd + 1
                 jj -= 1
-            hit = self._stem_in(toks[jj], self.countryside) if nd and ok(jj) else None
+            hit = self._stem_in(toks[jj], self.countryside) if nd and _adjacent(toks, ftext, lo, sent, jj) else None
             if hit:
                 mt.rel, dn, de, ndir = "countryside", vn, ve, nd
                 start, start_ncl, j = jj, hit[1], jj - 1
         # compass words before: "شمال غرب X", "جنوبي ريف حلب", "إلى الشمال من X"
-        while ndir < 2 and ok(j):
+        while ndir < 2 and _adjacent(toks, ftext, lo, sent, j):
             hit = self._stem_in(toks[j], self.dir_set)
             if not hit or (self._has_article(toks[j], hit[1]) and not via_min):
                 break
@@ -556,10 +558,10 @@ class PlaceRecognizer:
         if clitic and clitic.endswith(self.loc_clitics):
             mt.locative = True
         lead = min(mt.i0, trig_pos) if trig_pos >= 0 else mt.i0
-        if ok(lead - 1) and self._stem_in(toks[lead - 1], self.locative):
+        if _adjacent(toks, ftext, lo, sent, lead - 1) and self._stem_in(toks[lead - 1], self.locative):
             mt.locative = True
         # "أطلقوا 180 صاروخاً وقذيفة هاون على إسرائيل": "على" after fire is where it lands
-        if not mt.locative and ok(lead - 1) and toks[lead - 1].text in ("علي", "وعلي") and any(
+        if not mt.locative and _adjacent(toks, ftext, lo, sent, lead - 1) and toks[lead - 1].text in ("علي", "وعلي") and any(
                 self._stem_in(toks[k], self.fire_words) for k in range(max(0, lead - 6), lead - 1)):
             mt.locative = True
         if mt.rel is not None:

@@ -78,6 +78,12 @@ def _forms_of(tok: str) -> frozenset[str]:
     return frozenset(out)
 
 
+def _joinable(tokens: list[Token], text: str, hi: int, j: int) -> bool:
+    """Token j (before ``hi``) follows the one before it with only spaces between
+    (a function, not a closure in ``_parse``: compiled, the call is native)."""
+    return j < hi and _gap_ok(text, tokens[j - 1].end, tokens[j].start)
+
+
 def _clitic_len(tok: str, word: str) -> int:
     """How many leading clitic letters ``tok`` has before ``word`` (its matched stem)."""
     if tok == word:
@@ -232,27 +238,23 @@ class NumberRecognizer:
 
     def _parse(self, tokens: list[Token], text: str, i: int, hi: int):
         """Parse a number expression at token i: (value, vague, end_token) or None."""
-        cls = self._cls
-        c0 = cls(tokens[i].text)
+        c0 = self._cls(tokens[i].text)
         kind = c0[0]
 
-        def joinable(j: int) -> bool:
-            return j < hi and _gap_ok(text, tokens[j - 1].end, tokens[j].start)
-
         if kind == VAGUE_MIN:
-            if joinable(i + 1) and tokens[i + 1].text == "من":
+            if _joinable(tokens, text, hi, i + 1) and tokens[i + 1].text == "من":
                 return None, True, i + 2
             return None
         if kind in (VAGUE, SCALEP):
             j = i + 1
-            if joinable(j):  # عشرات الآلاف, مئات الآلاف
-                c = cls(tokens[j].text)
+            if _joinable(tokens, text, hi, j):  # عشرات الآلاف, مئات الآلاف
+                c = self._cls(tokens[j].text)
                 if c and c[0] == SCALEP and not c[2]:
                     j += 1
             return None, True, j
         if kind == DUAL:
-            if joinable(i + 1):
-                c = cls(tokens[i + 1].text)
+            if _joinable(tokens, text, hi, i + 1):
+                c = self._cls(tokens[i + 1].text)
                 if c and c[0] == UNIT and c[1] == 2:  # قتيلين اثنين: the number word counts
                     return None
             return 2, False, i + 1
@@ -265,9 +267,9 @@ class NumberRecognizer:
             if j == i:
                 c = c0
             else:
-                if not joinable(j):
+                if not _joinable(tokens, text, hi, j):
                     break
-                c = cls(tokens[j].text)
+                c = self._cls(tokens[j].text)
                 if c is None:
                     break
                 if c[2] and not c[3]:  # a clitic other than و starts a new phrase
@@ -279,7 +281,7 @@ class NumberRecognizer:
             if kind == DIGITS:
                 if later and not (conj and cur == 0 and total > 0):
                     break
-                nxt = cls(tokens[j + 1].text) if joinable(j + 1) else None
+                nxt = self._cls(tokens[j + 1].text) if _joinable(tokens, text, hi, j + 1) else None
                 v = self._digit_value(val, bool(nxt and nxt[0] in (SCALE1, SCALEP) and not nxt[2]))
                 if v is None:
                     return None
@@ -287,7 +289,7 @@ class NumberRecognizer:
                 last = DIGITS
             elif kind in (UNIT, TEEN_UNIT):
                 if kind == TEEN_UNIT:
-                    nxt = cls(tokens[j + 1].text) if joinable(j + 1) else None
+                    nxt = self._cls(tokens[j + 1].text) if _joinable(tokens, text, hi, j + 1) else None
                     if not (nxt and nxt[0] == TEN and not nxt[2]):
                         if not later:
                             return None

@@ -55,6 +55,11 @@ class TrieNode:
         self.suffixed = False
 
 
+# an analysis of a word that can start a match (see PhraseMatcher._openers); typed in full,
+# so that compiled code reads its parts natively
+_Opener = tuple[str, int, list[Any] | None, list[Any] | None, TrieNode | None]
+
+
 def _sfx(tok: Token, stem: str) -> tuple[str, ...]:
     return suffix_stems(stem) + ha_stems(stem) if tok.ha else suffix_stems(stem)
 
@@ -71,7 +76,7 @@ class PhraseMatcher:
         self._root = TrieNode()
         self._firsts: set[str] = set()   # first tokens of all keys: a token sharing none starts nothing
         self._starts: dict[str, bool] = {}  # word -> whether it can start an entry (memo, across documents)
-        self._useful: dict[str, tuple] = {}  # word -> its analyses that can start an entry (memo)
+        self._useful: dict[str, tuple[_Opener, ...]] = {}  # word -> its analyses that can start an entry (memo)
         self.max_len = 0
         self.words = wordindex.register(stems=self._firsts, suffixed=True)
 
@@ -116,13 +121,13 @@ class PhraseMatcher:
         for p in phrases:
             self.add(p, payload, allow_suffix)
 
-    def _openers(self, tok: Token) -> tuple[tuple, ...]:
+    def _openers(self, tok: Token) -> tuple[_Opener, ...]:
         """The analyses of ``tok`` that can start a match, as (stem, clitic chars, the
         payloads of the one-word entry, of the one-word entry with a pronoun suffix,
         the trie node of the longer entries that start with it, else None); the other
         analyses would find nothing."""
         entries, prefixes, no_suffix = self._entries, self._prefixes, self._no_suffix
-        out = []
+        out: list[_Opener] = []
         for stem, ncl in analyses(tok.text):
             key = (stem,)
             single = entries.get(key)

@@ -100,10 +100,9 @@ def _piece_words(piece: str, pos: int, out: list[str], starts: list[int]) -> Non
         return
     # findall + str.find: between two words there are only non-word characters,
     # so a word is found where it starts (twice as fast as finditer's matches)
-    find = piece.find
     p = 0
     for w in _TOKEN.findall(piece):
-        s = find(w, p)
+        s = piece.find(w, p)
         p = s + len(w)
         out.append(w)
         starts.append(pos + s)
