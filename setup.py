@@ -2,7 +2,7 @@
 
 The pipeline's hot modules are compiled to C with mypyc (from mypy) when Rasd is
 built as a wheel (``pip install .``): the same Python source, type-checked and
-compiled, about 1.3x (cold) to 1.7x (steady state) faster.  The compiled build and
+compiled, about 1.5-2x faster (README, Performance).  The compiled build and
 the plain one give the same output, byte for byte (tests/test_compiled.py).
 
 ``RASD_COMPILE`` decides:
