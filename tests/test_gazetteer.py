@@ -107,12 +107,18 @@ def test_cache_is_built_when_missing_and_reused(tmp_path, monkeypatch):
         return real_build(cities=CITIES)
 
     monkeypatch.setattr(G, "build_gazetteer", fake_build)
-    (tmp_path / "gazetteer-0000stale.pickle").write_bytes(b"old")
+    # indexes of other versions: the two used last stay (another install on the machine
+    # may still use them), older ones go
+    for k, name in enumerate(("0000newer", "0000older", "0000oldest")):
+        old = tmp_path / f"gazetteer-{name}.pickle"
+        old.write_bytes(b"old")
+        os.utime(old, (1_000_000 - k * 1000, 1_000_000 - k * 1000))
     path = G.cache_path()
     assert path.parent == tmp_path and not path.exists()
     g1 = G.load_or_build()
     assert builds == [1] and path.exists()
-    assert not (tmp_path / "gazetteer-0000stale.pickle").exists()     # stale versions go
+    assert sorted(p.name for p in tmp_path.glob("gazetteer-0000*.pickle")) == [
+        "gazetteer-0000newer.pickle", "gazetteer-0000older.pickle"]
     assert not list(tmp_path.glob("*.tmp"))                             # written atomically
     g2 = G.load_or_build()
     assert builds == [1]                                                # read from the file

@@ -499,6 +499,12 @@ def _write_atomic(path: Path, data: bytes) -> None:
         raise
 
 
+# other versions of the index kept in the cache: two installs of different Rasd versions
+# on one machine (two virtual environments) must not delete each other's index, which
+# would rebuild it (4 s, 300 MB) at every start of either
+KEEP_OTHER_VERSIONS = 2
+
+
 def load_or_build(path: Path | None = None) -> Gazetteer:
     """The index from the cache file, or built (and cached) when it is missing or stale."""
     path = path or cache_path()
@@ -506,21 +512,36 @@ def load_or_build(path: Path | None = None) -> Gazetteer:
         with open(path, "rb") as fh:
             gaz = pickle.load(fh)
         if isinstance(gaz, Gazetteer):
+            try:
+                os.utime(path)      # in use: the versions least recently used go first
+            except OSError:
+                pass
             return gaz
     except (OSError, EOFError, pickle.UnpicklingError, AttributeError, TypeError, ValueError, ImportError):
         pass
     gaz = build_gazetteer()
     try:
         _write_atomic(path, pickle.dumps(gaz, protocol=pickle.HIGHEST_PROTOCOL))
-        for old in path.parent.glob("gazetteer-*.pickle"):   # stale versions
-            if old != path:
-                try:
-                    old.unlink()
-                except OSError:
-                    pass
+        _drop_old_versions(path)
     except OSError:
         pass  # a read-only home: work from memory
     return gaz
+
+
+def _drop_old_versions(path: Path) -> None:
+    """Delete the cached indexes of other versions but the ``KEEP_OTHER_VERSIONS`` used last."""
+    def used(p: Path) -> float:
+        try:
+            return p.stat().st_mtime
+        except OSError:
+            return 0.0
+
+    others = sorted((p for p in path.parent.glob("gazetteer-*.pickle") if p != path), key=used, reverse=True)
+    for old in others[KEEP_OTHER_VERSIONS:]:
+        try:
+            old.unlink()
+        except OSError:
+            pass
 
 
 _lock = threading.Lock()
