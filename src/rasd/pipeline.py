@@ -10,8 +10,8 @@ from datetime import date, datetime
 from typing import Callable
 
 from .document import Document
-from .text.normalize import fold
 from .text import wordindex
+from .text.normalize import fold
 from .text.segment import segment as segment_text
 
 Stage = Callable[[Document], None]

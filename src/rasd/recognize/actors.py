@@ -162,13 +162,7 @@ class ActorRecognizer:
             return
         payloads = self._keys.setdefault(key, [])
         payloads.append(payload)
-        node = self._trie
-        for w in key:
-            nxt = node.children.get(w)
-            if nxt is None:
-                nxt = node.children[w] = TrieNode()
-            node = nxt
-        node.payloads = payloads
+        self._trie.path(key)[1].payloads = payloads
         if key[0] not in self._firsts:
             self._firsts.add(key[0])
             self._starts.clear()

@@ -54,6 +54,16 @@ class TrieNode:
         self.suffix_ok = True
         self.suffixed = False
 
+    def path(self, key: tuple[str, ...]) -> tuple[TrieNode, TrieNode]:
+        """The node of ``key`` under this one, and its parent (made where missing)."""
+        node = parent = self
+        for w in key:
+            nxt = node.children.get(w)
+            if nxt is None:
+                nxt = node.children[w] = TrieNode()
+            parent, node = node, nxt
+        return parent, node
+
 
 # an analysis of a word that can start a match (see PhraseMatcher._openers); typed in full,
 # so that compiled code reads its parts natively
@@ -69,10 +79,8 @@ class PhraseMatcher:
 
     def __init__(self) -> None:
         self._entries: dict[tuple[str, ...], list[Any]] = {}
-        self._no_suffix: set[tuple[str, ...]] = set()
-        self._prefixes: set[tuple[str, ...]] = set()
-        # the same keys as a trie: a longer match is followed word by word without building
-        # key tuples (a node exists for every entry and every prefix of one)
+        # the keys as a trie: a match is followed word by word without building key tuples
+        # (a node exists for every entry and every prefix of one)
         self._root = TrieNode()
         self._firsts: set[str] = set()   # first tokens of all keys: a token sharing none starts nothing
         self._starts: dict[str, bool] = {}  # word -> whether it can start an entry (memo, across documents)
@@ -97,20 +105,12 @@ class PhraseMatcher:
         """Add an entry by its key (folded words, see ``segment.key_of``), with its payload list."""
         self._entries[key] = payloads
         self._useful.clear()
-        node = parent = self._root
-        for w in key:
-            nxt = node.children.get(w)
-            if nxt is None:
-                nxt = node.children[w] = TrieNode()
-            parent, node = node, nxt
+        parent, node = self._root.path(key)
         node.payloads = payloads
         if not allow_suffix:
-            self._no_suffix.add(key)
             node.suffix_ok = False
         elif node.suffix_ok:
             parent.suffixed = True
-        for i in range(1, len(key)):
-            self._prefixes.add(key[:i])
         if key[0] not in self._firsts:
             self._firsts.add(key[0])
             self._starts.clear()
@@ -126,14 +126,18 @@ class PhraseMatcher:
         payloads of the one-word entry, of the one-word entry with a pronoun suffix,
         the trie node of the longer entries that start with it, else None); the other
         analyses would find nothing."""
-        entries, prefixes, no_suffix = self._entries, self._prefixes, self._no_suffix
+        top = self._root.children
         out: list[_Opener] = []
         for stem, ncl in analyses(tok.text):
-            key = (stem,)
-            single = entries.get(key)
-            suffixed = next((entries[(sx,)] for sx in _sfx(tok, stem)
-                             if (sx,) in entries and (sx,) not in no_suffix), None)
-            node = self._root.children.get(stem) if key in prefixes else None
+            first = top.get(stem)
+            single = first.payloads if first is not None else None
+            suffixed: list[Any] | None = None
+            for sx in _sfx(tok, stem):
+                c = top.get(sx)
+                if c is not None and c.payloads is not None and c.suffix_ok:
+                    suffixed = c.payloads
+                    break
+            node = first if first is not None and first.children else None
             if single is not None or suffixed is not None or node is not None:
                 out.append((stem, ncl, single, suffixed, node))
         return tuple(out)

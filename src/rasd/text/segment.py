@@ -132,11 +132,21 @@ def stem_sets(tok: str) -> tuple[frozenset, frozenset]:
     if r is None:
         stems = frozenset([s for s, _ in analyses(tok)])
         sstems = [x for s in stems if s.endswith(SUFFIXES) for x in suffix_stems(s)]
-        r = (stems, frozenset(sstems) if sstems else _NO_STEMS)
-        if len(_STEM_SETS) > 300_000:
-            _STEM_SETS.clear()
-        _STEM_SETS[tok] = r
+        r = remember(_STEM_SETS, tok, (stems, frozenset(sstems) if sstems else _NO_STEMS), 300_000)
     return r
+
+
+def _find_all(text: str, chars: str) -> list[int]:
+    """Where any of ``chars`` stands in ``text``, in order: a few str.find scans, faster
+    than a regex testing every character against a class."""
+    out: list[int] = []
+    for c in chars:
+        b = text.find(c)
+        while b >= 0:
+            out.append(b)
+            b = text.find(c, b + 1)
+    out.sort()
+    return out
 
 
 def sentence_bounds(text: str) -> list[tuple[int, int]]:
@@ -145,14 +155,7 @@ def sentence_bounds(text: str) -> list[tuple[int, int]]:
     pos = 0
     # the matches of _SENT_END.finditer, found faster: a match starts at one of its first
     # characters, which str.find locates, and is checked there
-    starts: list[int] = []
-    for c in _SENT_FIRST:
-        b = text.find(c)
-        while b >= 0:
-            starts.append(b)
-            b = text.find(c, b + 1)
-    starts.sort()
-    for b in starts:
+    for b in _find_all(text, _SENT_FIRST):
         if b < pos:
             continue             # inside the previous match
         m = _SENT_END.match(text, b)
@@ -340,16 +343,9 @@ def clause_ids(text: str, tokens: list[Token], sents: list[Sentence] | None = No
     n = len(tokens)
     if not n:
         return []
-    marks: list[int] = []
-    for c in _CLAUSE_MARKS:     # a few str.find scans: faster than a regex over every character
-        b = text.find(c)
-        while b >= 0:
-            marks.append(b)
-            b = text.find(c, b + 1)
-    marks.sort()
     cuts = set()
     k = 0
-    for b in marks:
+    for b in _find_all(text, _CLAUSE_MARKS):
         while k < n and tokens[k].start <= b:
             k += 1               # the first token after the mark
         if 0 < k < n and tokens[k - 1].end <= b:   # not a mark inside a token ("1,000")
