@@ -356,6 +356,13 @@ def _set_coder(pg, name: str, token: str) -> None:
     pg.fill("#coder-name", name)
     pg.fill("#coder-token", token)
     pg.click("#coder-dialog button[value=save]")
+    # the dialog's "close" event (which stores the token) is dispatched as a
+    # task after the click returns: wait for it instead of racing it (polled
+    # from here: the page's CSP forbids wait_for_function's string evaluation)
+    deadline = time.monotonic() + 10
+    while pg.evaluate("sessionStorage.getItem('rasd.token')") != token:
+        assert time.monotonic() < deadline, "the coder dialog did not store the token"
+        pg.wait_for_timeout(50)
 
 
 def test_a_correction_persists_after_reload(page, server, artifacts):
