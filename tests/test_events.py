@@ -31,6 +31,44 @@ def test_casualties_with_breakdown(pipe):
     assert (e.date_start, e.date_end, e.time_precision) == (date(2018, 1, 1), date(2018, 1, 31), 3)
 
 
+@pytest.mark.parametrize("text, published, expected", [
+    # a dual counts itself, and a singular after it counts one (the bundled example's first sentence)
+    ("قُتل خمسة مدنيين، بينهم طفلان وامرأة، وأصيب أكثر من 12 آخرين بجروح، اليوم الجمعة، جراء غارات جوية "
+     "شنتها طائرات حربية روسية على مدينة سراقب في ريف إدلب الشرقي.", "2019-12-27", (5, 2, 1)),
+    # corpus sentences (ANT 2018 conflict): "بينهم امرأة", a singular then a figure, a dual then a singular
+    ("قُتل ثلاثة مدنيين يمنيين بينهم امرأة، الثلاثاء، في انفجار لغم أرضي، زرعته ميليشيا الحوثي في مديرية حيس.",
+     "2018-03-06", (3, None, 1)),
+    ("وأحصى المرصد مقتل ستة مدنيين على الأقل بينهم امرأة وأربعة أطفال جراء القصف على بلدة صيدا.",
+     "2018-03-06", (6, 4, 1)),
+    ("قتل سبعة مدنيين بينهم امرأتان وطفل الأربعاء في قصف بالهاون طاول منزلين في دمشق.", "2018-03-07", (7, 1, 2)),
+], ids=["dual-then-singular", "singular", "singular-then-figure", "dual-then-singular-2"])
+def test_breakdown_duals_and_singulars(pipe, text, published, expected):
+    [e] = events(pipe, text, published)
+    assert (e.fatalities, e.children_killed, e.women_killed) == expected
+
+
+@pytest.mark.parametrize("text, published, expected", [
+    # a figure after "killed X and injured": the injured, not a combined toll; the singular counts one
+    ("وأعلنت وكالة الأنباء الفلسطينية (وفا)، الأربعاء، مقتل فلسطيني وإصابة 14 آخرين، في سلسلة غارات "
+     "إسرائيلية على قطاع غزة.", "2018-05-30", (1, 14, None)),
+    ("وأدت الغارة إلى مقتل شخص وجرح أربعة في مدينة إدلب.", "2018-05-13", (1, 4, None)),
+    # "killed and injured" side by side: one combined figure, neither field
+    ("وأسفر القصف عن مقتل وجرح 30 مدنيا في مدينة دوما.", "2018-03-01", (None, None, "30")),
+    ("وأفاد المرصد السوري لحقوق الإنسان بسقوط حوالي 70 قتيل وجريح من قوات النظام في هجوم للفصائل في جبال "
+     "اللاذقية الشمالية.", "2018-03-01", (None, None, "70")),
+    # a dual in -ان whose -ين form is a plural, and "another" after the injured word
+    ("قتل فلسطينيان وأصيب آخر بجروح بالغة، في قصف إسرائيلي على قطاع غزة صباح الأحد.", "2018-07-15", (2, 1, None)),
+    ("وأصيب عسكريان آخران في هجوم بسيارة قرب حاجز عسكري في غرب جنين.", "2018-03-17", (None, 2, None)),
+    # "not any": none, not one
+    ("قصفت الطائرات الحربية مدينة أريحا في ريف إدلب بعشرة صواريخ دون مقتل أي مدني.", "2018-04-14", (None, None, None)),
+], ids=["killed-one-injured-figure", "killed-one-injured-word", "combined", "combined-after", "dual-an-and-another",
+        "dual-an-another-dual", "not-any"])
+def test_tolls_around_figures(pipe, text, published, expected):
+    [e] = events(pipe, text, published)
+    # a combined toll is kept as text ("30" killed and injured), in neither count
+    assert (e.fatalities, e.injuries, e.fatalities_text) == expected
+
+
 def test_air_strike_with_qualified_count_and_source(pipe):
     # ant-FR-internationalNews-579-20180406
     text = ("أفاد المرصد السوري لحقوق الإنسان بمقتل 27 مدنيا على الأقل، بينهم 5 أطفال في قصف جوي مكثف "

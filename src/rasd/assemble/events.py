@@ -14,6 +14,7 @@ from math import asin, cos, radians, sin, sqrt
 
 from ..document import Actor, DateValue, Document, Event, Place, Quantity, Span
 from ..recognize.modality import blocked
+from ..recognize.numbers import dual_count
 from ..recognize.sources import chain
 from ..resources import load
 from ..text.match import PhraseMatcher
@@ -58,6 +59,7 @@ class EventAssembler:
     clause: list[int]                      # token -> clause number
     cas_at: dict[int, str]                 # token -> casualty word group
     singular_at: set[int]                  # tokens of a singular victim word
+    combined_at: set[int]                  # first tokens of "قتيل وجريح" and the like
     _pairs: list[tuple[Actor, Actor]]      # the sides of the fights told so far
     _last_loc: dict[str, Place]            # event type -> the place of the last such act named
     _weak: set[int]                        # id() of the events coded from a toll alone
@@ -67,11 +69,14 @@ class EventAssembler:
         self.classes = {c["id"]: c for c in data["classes"]}
         cas = load("casualties.yaml")
         self.cas = PhraseMatcher()
-        for group in ("killed", "injured", "cumulative", "breakdown", "children", "women", "victims"):
+        for group in ("killed", "injured", "cumulative", "breakdown", "children", "women", "victims", "another",
+                      "none_of"):
             self.cas.add_all(cas[group], group, allow_suffix=False)
         self.iso2_of = {v["iso3"]: k for k, v in load("actors.yaml")["countries"].items() if v.get("iso3")}
         self.singular = PhraseMatcher()
         self.singular.add_all(cas["singular"], "singular", allow_suffix=False)
+        self.combined = PhraseMatcher()
+        self.combined.add_all(cas["combined_after"], "combined", allow_suffix=False)
 
     # ------------------------------------------------------------------ main
     def __call__(self, doc: Document) -> None:
@@ -92,6 +97,7 @@ class EventAssembler:
             for k in range(m.tok_start, m.tok_end):
                 self.cas_at[k] = m.payloads[0]
         self.singular_at = {m.tok_start for m in self.singular.find(toks, doc=doc)}
+        self.combined_at = {m.tok_start for m in self.combined.find(toks, doc=doc)}
 
         events: list[tuple[Event, int, bool]] = []  # event, sentence, location was a fallback
         weak_events: set[int] = set()
@@ -643,19 +649,10 @@ class EventAssembler:
         toks = doc.tokens
         sent = doc.sentences[si]
         if not numbers:
-            # a singular victim next to a killed/injured word: "بأن طفلا قتل", "مقتل زعيم القاعدة"
-            for k in range(sent.tok_start, sent.tok_end):
-                if k not in self.singular_at:
-                    continue
-                near = [self.cas_at.get(j) for j in (k - 2, k - 1, k + 1, k + 2)]
-                for toll in ("killed", "injured"):
-                    field = "fatalities" if toll == "killed" else "injuries"
-                    if toll in near and field not in out:
-                        out[field] = 1
-                        s_, e_ = doc.orig_span(toks[k].start, toks[k].end)
-                        out[field + "_span"] = (s_, e_)
+            self._singular_counts(doc, sent, out, set())
             return out
         cat_of: list[tuple[Span, str, str | None]] = []  # number, its group, its sub-group
+        noun_end: dict[int, int] = {}  # number's first token -> the token after its child/woman noun
         for n in numbers:
             q: Quantity = n.value
             i0, i1 = n.tok_start, n.tok_end
@@ -666,15 +663,28 @@ class EventAssembler:
             group: str | None = None
             sub: str | None = None
             own = self.cas_at.get(i0)
+            if after and after[0] in ("killed", "injured") and i1 - i0 == 1 and q.value == 2 \
+                    and toks[i1].text.startswith("و") and dual_count(toks[i0].text) is not None:
+                # a dual is its own noun: the toll after it starts the next clause
+                # ("قتل فلسطينيان وأصيب آخر")
+                after[0] = None
             if i1 - i0 == 1 and own in ("killed", "injured"):
                 # a dual noun is its own count: "وأوقعت قتيلين و24 جريحا"
                 after.insert(0, own)
-            # the counted noun right after the number
-            if after and after[0] in ("children", "women"):
+            if i1 - i0 == 1 and own in ("children", "women"):
+                # a dual noun counts itself: "بينهم طفلان وامرأة" is two children (and one woman)
+                sub = own
+                noun_end[n.tok_start] = i1
+            elif after and after[0] in ("children", "women"):
+                # the counted noun right after the number
                 sub = after[0]
+                noun_end[n.tok_start] = i1 + 1
             if after and after[0] == "victims":
                 if any(k for k in after[1:] if k in ("children",)):
                     sub = sub or None
+            if i1 in self.combined_at:
+                cat_of.append((n, "combined", None))  # "ما يقارب 1000 قتيل وجريح"
+                continue
             if after and after[0] in ("killed", "injured"):
                 group = after[0]
             chained = bool(cat_of) and cat_of[-1][1] == "breakdown" and i0 - cat_of[-1][0].tok_end <= 2
@@ -688,16 +698,18 @@ class EventAssembler:
                         break
                     if w == "breakdown":
                         break
-                # "مقتل وجرح 30": both right before -> a combined toll
-                kinds = [k for k in before if k in ("killed", "injured")]
-                if "killed" in kinds and "injured" in kinds and kinds[-2:] in (["killed", "injured"], ["injured", "killed"]) \
-                        and before.count("killed") + before.count("injured") >= 2:
+                # "مقتل وجرح 30", "مقتل وإصابة أكثر من 30": the two words side by side right
+                # before the figure -> a combined toll (not "مقتل فلسطيني وإصابة 14")
+                near = before[-3:]
+                if not any(g in ("killed", "injured") for _, g, _ in cat_of) and any(near[j:j + 2] in (["killed", "injured"], ["injured", "killed"]) for j in range(len(near) - 1)):
                     cat_of.append((n, "combined", None))
                     continue
             if group is None:
                 # "84 شخصا قتلوا", "11 عنصرا من التعبئة (الباسيج) ومن الحرس الثوري قتلوا"
                 nxt_num = min((m.tok_start for m in numbers if m.tok_start >= i1), default=sent.tok_end)
                 for w in after[1:] + [self.cas_at.get(k) for k in range(i1 + 3, min(sent.tok_end, nxt_num, i1 + 9))]:
+                    if w == "none_of":
+                        break  # "110 صواريخ ... دون مقتل أي مدني"
                     if w in ("killed", "injured"):
                         group = w
                         break
@@ -706,8 +718,25 @@ class EventAssembler:
             if "cumulative" in before or "cumulative" in [self.cas_at.get(k) for k in range(i1, min(sent.tok_end, i1 + 4))]:
                 continue  # a running total ("ليرتفع عدد القتلى إلى 305", "40 ألف قتيل منذ 1984")
             cat_of.append((n, group, sub))
+        # a single child or woman in a breakdown counts one: "بينهم امرأة", "بينهم 3 أطفال وامرأة"
+        items: list[tuple[int, Span | None, str, str | None]] = [(n.tok_start, n, g, sb) for n, g, sb in cat_of]
+        starts = {n.tok_start for n in numbers}
+        ends = {noun_end[n.tok_start] for n, g, _ in cat_of if g == "breakdown" and n.tok_start in noun_end}
+        for k in range(sent.tok_start, sent.tok_end):
+            kind = self.cas_at.get(k)
+            if k in self.singular_at and kind in ("children", "women") and k not in starts \
+                    and (self.cas_at.get(k - 1) == "breakdown" or k in ends):
+                items.append((k, None, "breakdown", kind))
+                ends.add(k + 1)  # "بينهم امرأة وطفل"
+        items.sort(key=lambda it: it[0])
         lm = None
-        for n, group, sub in cat_of:
+        for _, sp, group, sub in items:
+            if sp is None:
+                if lm:
+                    key = ("children_" if sub == "children" else "women_") + ("killed" if lm == "killed" else "injured")
+                    out.setdefault(key, 1)
+                continue
+            n = sp
             q = n.value
             if group == "combined":
                 out.setdefault("fatalities_text", q.text)
@@ -731,7 +760,39 @@ class EventAssembler:
             nxt = toks[n.tok_end].text if n.tok_end < len(toks) else ""
             if "مدني" in nxt or "مدنيين" in nxt or sub:
                 out["civ"] = True
+        if "fatalities" not in out or "injuries" not in out:
+            # a toll the figures leave out: "مقتل امرأة وإصابة 7 مدنيين". Not the counted noun
+            # of a figure ("21 طفلا") nor a singular in a breakdown (counted above)
+            taken = starts | {n.tok_end for n in numbers} | {k for k, _, g, _ in items if g == "breakdown"}
+            self._singular_counts(doc, sent, out, taken)
         return out
+
+    def _singular_counts(self, doc: Document, sent: Sentence, out: dict, taken: set[int]) -> None:
+        """A singular victim next to a killed/injured word counts one: "بأن طفلا قتل",
+        "مقتل زعيم القاعدة"; fills only the fields ``out`` lacks."""
+        toks = doc.tokens
+        cas_at = self.cas_at
+        for k in range(sent.tok_start, sent.tok_end):
+            if k in taken:
+                continue
+            if k not in self.singular_at:
+                if cas_at.get(k) == "another" and cas_at.get(k - 1) in ("killed", "injured") \
+                        and not toks[k].text.startswith("ال"):
+                    toll = cas_at.get(k - 1)  # "وأصيب آخر"
+                else:
+                    continue
+            else:
+                # the toll word it belongs to: the one before it ("مقتل شخص وجرح أربعة"), else
+                # the one after it ("طفلا قتل وأصيب 15")
+                toll = next((w for w in (cas_at.get(j) for j in (k - 1, k - 2, k + 1, k + 2))
+                             if w in ("killed", "injured")), None)
+            if toll is None or "none_of" in (cas_at.get(k - 1), cas_at.get(k - 2), cas_at.get(k - 3)):
+                continue
+            field = "fatalities" if toll == "killed" else "injuries"
+            if field not in out and (field + "_text") not in out:
+                out[field] = 1
+                s_, e_ = doc.orig_span(toks[k].start, toks[k].end)
+                out[field + "_span"] = (s_, e_)
 
     # ------------------------------------------------------------- merging
     def _merge(self, items: list[tuple[Event, int, bool]]) -> list[Event]:

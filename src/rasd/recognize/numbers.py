@@ -144,6 +144,10 @@ class NumberRecognizer:
             for suf in ("ين", "ان"):
                 self._duals.add(base + suf)
                 core.setdefault(base + suf, (DUAL, 2, False))
+        for n in kb.get("dual_nouns_an", ()):
+            n = fold_key(n)
+            self._duals.add(n + "ان")
+            core.setdefault(n + "ان", (DUAL, 2, False))
 
         # every clitic/article variant of every word -> (kind, value, ncl, conj)
         tokmap: dict[str, tuple[int, object, int, bool]] = {}
