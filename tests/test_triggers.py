@@ -78,6 +78,17 @@ def test_court_sentence_is_not_the_act():
     assert not _triggers(d, live_only=True)
 
 
+def test_court_sentence_reaches_its_far_object_but_not_elimination():
+    # ANT corpus: the sentence's object is 14 words after the court
+    d = _doc("وحكمت محاكم بغداد منذ بداية العام الجاري على أكثر من 300 من المسلحين الأجانب، بالإعدام أو السجن مدى الحياة")
+    assert _triggers(d) and not _triggers(d, live_only=True)
+    # "القضاء على" is eliminating, not the judiciary; "إحكام السيطرة" is not "أحكام" (sentences)
+    d = _doc("أعلن الجيش المصري، صباح الخميس، القضاء على 13 من العناصر التكفيرية المسلحة خلال تبادل لإطلاق النار بمناطق المداهمات")
+    assert _triggers(d, live_only=True)
+    d = _doc("نجحت قوات الشرعية اليمنية، الأربعاء، في إحكام سيطرتها على مواقع استراتيجية في محافظة البيضاء")
+    assert _triggers(d, live_only=True)
+
+
 def test_accident_blocks_a_bare_toll_only():
     # ANT corpus: a fire in a clinic in Baku is not political violence
     d = _doc("قتل 24 شخصا في حريق اندلع، الجمعة، داخل عيادة لتأهيل المدمنين في باكو")
