@@ -69,6 +69,19 @@ def test_tolls_around_figures(pipe, text, published, expected):
     assert (e.fatalities, e.injuries, e.fatalities_text) == expected
 
 
+def test_years_of_war_are_history_but_first_since_is_news(pipe):
+    # ANT corpus sentences: a toll of the war since 2011 is not an event
+    assert events(pipe, "وأوقع النزاع في سوريا منذ العام 2011 أكثر من 340 ألف قتيل وتسبب بتشريد ملايين الأشخاص.",
+                  "2018-03-15") == []
+    # "للمرة الأولى منذ عام" compares; the shelling is Monday's
+    [e] = events(pipe, "قصفت قوات النظام السوري بعشرات الصواريخ وبالبراميل المتفجرة، للمرة الأولى منذ عام، أحياء تحت "
+                       "سيطرة الفصائل المعارضة في مدينة درعا جنوبي سوريا، الاثنين.", "2018-06-25")
+    assert (e.date_start, e.date_end) == (date(2018, 6, 25), date(2018, 6, 25))
+    [e] = events(pipe, "وأفاد المرصد السوري لحقوق الإنسان، الثلاثاء، بسقوط حوالي 70 قتيل وجريح من قوات النظام خلال أعنف "
+                       "هجوم للفصائل منذ نحو 3 أعوام في جبال اللاذقية الشمالية.", "2018-03-06")
+    assert e.date_start == date(2018, 3, 6) and e.fatalities_text == "70"
+
+
 def test_air_strike_with_qualified_count_and_source(pipe):
     # ant-FR-internationalNews-579-20180406
     text = ("أفاد المرصد السوري لحقوق الإنسان بمقتل 27 مدنيا على الأقل، بينهم 5 أطفال في قصف جوي مكثف "

@@ -60,6 +60,7 @@ class EventAssembler:
     cas_at: dict[int, str]                 # token -> casualty word group
     singular_at: set[int]                  # tokens of a singular victim word
     combined_at: set[int]                  # first tokens of "قتيل وجريح" and the like
+    compare_words: set[str]                # folded words that make "منذ" a comparison
     _pairs: list[tuple[Actor, Actor]]      # the sides of the fights told so far
     _last_loc: dict[str, Place]            # event type -> the place of the last such act named
     _weak: set[int]                        # id() of the events coded from a toll alone
@@ -75,6 +76,7 @@ class EventAssembler:
         self.iso2_of = {v["iso3"]: k for k, v in load("actors.yaml")["countries"].items() if v.get("iso3")}
         self.singular = PhraseMatcher()
         self.singular.add_all(cas["singular"], "singular", allow_suffix=False)
+        self.compare_words = {fold_key(w) for w in load("time_expressions.yaml")["comparison_before_since"]}
         self.combined = PhraseMatcher()
         self.combined.add_all(cas["combined_after"], "combined", allow_suffix=False)
 
@@ -290,6 +292,8 @@ class EventAssembler:
         assert published is not None  # Pipeline.run dates every document before its stages
         if de < published - timedelta(days=365) or ds > published + timedelta(days=1):
             return []  # history or future: not news of an event
+        if de - ds > timedelta(days=366):
+            return []  # years of a war summed up ("منذ عام 2012"): history, not an event
 
         names = by_sent["actor"].get(si, []) + by_sent["source"].get(si, [])
         # not a place inside a name ("مركز دمشق الإعلامي") or where the reporter is ("وقال مراسلنا في إدلب")
@@ -530,11 +534,14 @@ class EventAssembler:
     def _date(self, doc: Document, si: int, t: Span, dates: list[Span]) -> tuple[date, date, int]:
         published = doc.published
         assert published is not None  # Pipeline.run dates every document before its stages
+        toks = doc.tokens
+        if dates:
+            # a "since" that compares ("للمرة الأولى منذ عام") does not date the act
+            dates = [d for d in dates if not self._comparison(doc, si, d)]
         if dates:
             same = [d for d in dates if self.clause[max(0, d.tok_start)] == self.clause[t.tok_start]] or dates
             d = min(same, key=lambda d: abs(d.tok_start - t.tok_start))
             v: DateValue = d.value
-            toks = doc.tokens
             since = any(toks[k].text in ("منذ", "ومنذ") for k in range(max(doc.sentences[si].tok_start, d.tok_start - 12),
                                                                       d.tok_start))
             if since and not v.relative and v.end < published and self._has_toll(doc, si):
@@ -542,6 +549,15 @@ class EventAssembler:
                 return v.start, published, 2
             return v.start, v.end, v.precision
         return published, published, 2
+
+    def _comparison(self, doc: Document, si: int, d: Span) -> bool:
+        """The date follows "منذ" after a word of comparison: "أعنف هجوم منذ نحو 3 أعوام"."""
+        toks = doc.tokens
+        s0 = doc.sentences[si].tok_start
+        for k in range(min(d.tok_start, len(toks) - 1), max(s0, d.tok_start - 3) - 1, -1):
+            if toks[k].text in ("منذ", "ومنذ"):
+                return any(toks[j].text in self.compare_words for j in range(max(s0, k - 3), k))
+        return False
 
     @staticmethod
     def _focused(doc: Document) -> bool:
