@@ -89,6 +89,16 @@ def test_court_sentence_reaches_its_far_object_but_not_elimination():
     assert _triggers(d, live_only=True)
 
 
+def test_who_holds_a_place_is_no_capture():
+    # ANT corpus: "الخاضعة لسيطرتهم" says who holds Sanaa, "سيطرتهم" is not "سيطرت" with a suffix
+    d = _doc("كشفت مصادر يمنية، الأحد، عن مقتل أحد قادة ميليشيا الحوثي في العاصمة اليمنية صنعاء الخاضعة لسيطرتهم")
+    assert not any(c == "territory" for _, c in _triggers(d, live_only=True))
+    d = _doc("وأوضح عبد الرحمن أن قوات النظام نشرت دفاعات جوية في المنطقة لحماية مناطق سيطرتها في شمال حلب")
+    assert not any(c == "territory" for _, c in _triggers(d, live_only=True))
+    d = _doc("وبسطت قوات النظام سيطرتها على بلدة التح في ريف إدلب الجنوبي")
+    assert any(c == "territory" for _, c in _triggers(d, live_only=True))
+
+
 def test_accident_blocks_a_bare_toll_only():
     # ANT corpus: a fire in a clinic in Baku is not political violence
     d = _doc("قتل 24 شخصا في حريق اندلع، الجمعة، داخل عيادة لتأهيل المدمنين في باكو")
