@@ -82,6 +82,22 @@ def test_years_of_war_are_history_but_first_since_is_news(pipe):
     assert e.date_start == date(2018, 3, 6) and e.fatalities_text == "70"
 
 
+def test_a_bare_targeting_needs_an_armed_side_or_a_weapon(pipe):
+    # ANT corpus: a comedian's comment on the strike, and a foiled plot, are not strikes
+    assert events(pipe, "علق الممثل الكوميدي الأمريكي، جيم كيري، السبت، على استهداف حافلة مدرسية في صعدة باليمن، منتقدا "
+                        "الولايات المتحدة.", "2018-08-11") == []
+    # ... while bombs that targeted a party's office are
+    [e] = events(pipe, "استهدفت عبوتان ناسفتان مساء الجمعة مقر الحزب الشيوعي العراقي في وسط بغداد.", "2018-05-19")
+    assert e.event_type == "Explosions/Remote violence" and e.location.country == "IQ"
+
+
+def test_a_fall_after_a_toll_is_no_capture(pipe):
+    # "بخلاف سقوط عشرات آخرين": the fall of men (a toll), not of a town
+    evs = events(pipe, "واعترفت الميليشيات، الاثنين، بمصرع اثنين من قياداتها الميدانية البارزة في محافظة صعدة، بخلاف "
+                       "سقوط عشرات آخرين لم تعلن عنهم.", "2018-06-18")
+    assert evs and all(e.sub_event_type != "Non-state actor overtakes territory" for e in evs)
+
+
 def test_air_strike_with_qualified_count_and_source(pipe):
     # ant-FR-internationalNews-579-20180406
     text = ("أفاد المرصد السوري لحقوق الإنسان بمقتل 27 مدنيا على الأقل، بينهم 5 أطفال في قصف جوي مكثف "

@@ -144,7 +144,9 @@ class EventAssembler:
                 chosen = strong
             elif self._weak_counts(doc, si, live, by_sent):
                 # a weak word that names the means ("بتفجير عبوة") says more than the toll ("قتلا")
-                chosen = [min(live, key=lambda t: t.value.cls in ("killing", "injuring"))]
+                # ... but not a weak capture word: "بخلاف سقوط عشرات آخرين" is a toll, not a fall
+                means = [t for t in live if t.value.cls != "territory"] or live
+                chosen = [min(means, key=lambda t: t.value.cls in ("killing", "injuring"))]
             else:
                 continue
             # one event per trigger class per clause: "القصف والغارات" in one clause is one act
@@ -418,7 +420,17 @@ class EventAssembler:
         if self._counts(doc, si, t, by_sent["number"].get(si, [])):
             return True
         places = [p for p in by_sent["place"].get(si, []) if p.value.kind not in ("dateline", "country")]
-        return bool(places) and bool(by_sent["date"].get(si))
+        if not (places and by_sent["date"].get(si)):
+            return False
+        if all(x.value.cls == "bombard" and "ستهد" in doc.tokens[x.tok_start].text for x in live):
+            # a bare "targeted" is an attack only when an armed side does it ("واستهدفت ميليشيا
+            # الحوثي، الأحد، قرية ..."), not "الاستهداف المستمر لأساس الفكرة"
+            # or with a weapon ("استهدفت عبوتان ناسفتان ...") or at a military target
+            return any(a.value.inter in ("state", "rebel", "militia", "external", "identity")
+                       for a in by_sent["actor"].get(si, [])) or any(
+                c.value in ("air", "ground_weapons", "explosive", "drone", "military_target", "suicide")
+                for c in by_sent["cue"].get(si, []))
+        return True
 
     def _window(self, t: Span, sent: Sentence) -> tuple[int, int]:
         c = self.clause[t.tok_start]
