@@ -99,6 +99,19 @@ def test_who_holds_a_place_is_no_capture():
     assert any(c == "territory" for _, c in _triggers(d, live_only=True))
 
 
+def test_ability_and_far_warnings_are_not_acts_but_projectiles_are():
+    # ANT corpus: being able to fire is not firing
+    d = _doc("ونقلت عن مصادر بالحكومة قولها إن بريطانيا تفعل كل ما يلزم لضمان أن تكون قادرة على إطلاق صواريخ توماهوك")
+    assert not _triggers(d, live_only=True)
+    # SaudiNewsNet: a warning 12 words before the massacre it fears
+    d = _doc("وحذر الناطق باسم الائتلاف سالم المسلط من قيام قوات نظام الأسد بارتكاب مجزرة بحق المدنيين والمحاصرين")
+    assert not _triggers(d, live_only=True)
+    # SaudiNewsNet: a projectile from across the border is shelling, not a capture ("سقوط")
+    d = _doc("لقي عامل يمني مصرعه، مساء أمس الجمعة؛ إثر سقوط مقذوف عسكري من داخل الأراضي اليمنية في قرية القنبورة")
+    live = _triggers(d, live_only=True)
+    assert any(c == "bombard" for _, c in live) and not any(c == "territory" for _, c in live)
+
+
 def test_accident_blocks_a_bare_toll_only():
     # ANT corpus: a fire in a clinic in Baku is not political violence
     d = _doc("قتل 24 شخصا في حريق اندلع، الجمعة، داخل عيادة لتأهيل المدمنين في باكو")
