@@ -112,6 +112,15 @@ def test_ability_and_far_warnings_are_not_acts_but_projectiles_are():
     assert any(c == "bombard" for _, c in live) and not any(c == "territory" for _, c in live)
 
 
+def test_a_capture_as_an_aim_is_an_offensive_not_a_capture():
+    # ANT corpus: "للسيطرة على" names what the operation is for
+    d = _doc("أطلقت قوات المقاومة الوطنية اليمنية، بدعم من قوات التحالف العربي، عملية عسكرية للسيطرة على مفرق المخا")
+    live = _triggers(d, live_only=True)
+    assert ("للسيطرة على", "offensive") in live and not any(c == "territory" for _, c in live)
+    d = _doc("وكانت اللجنة الرباعية العربية المعنية بالتصدي للتدخلات الإيرانية قد التقت في الرياض")
+    assert not any(c in ("clash", "territory") for _, c in _triggers(d, live_only=True))
+
+
 def test_accident_blocks_a_bare_toll_only():
     # ANT corpus: a fire in a clinic in Baku is not political violence
     d = _doc("قتل 24 شخصا في حريق اندلع، الجمعة، داخل عيادة لتأهيل المدمنين في باكو")
