@@ -98,6 +98,14 @@ def test_a_fall_after_a_toll_is_no_capture(pipe):
     assert evs and all(e.sub_event_type != "Non-state actor overtakes territory" for e in evs)
 
 
+def test_an_agreement_is_an_event_only_between_sides_of_a_conflict(pipe):
+    # ANT corpus: a labour agreement is not an ACLED event, a ceasefire is
+    assert events(pipe, "وقع الوفد الكويتي أمس السبت في مانيلا على مسودة اتفاقية لتشغيل العمالة المنزلية في دولة الكويت.",
+                  "2018-05-13") == []
+    [e] = events(pipe, "توصلت الفصائل الفلسطينية في قطاع غزة السبت إلى اتفاق لوقف إطلاق النار مع إسرائيل.", "2018-07-15")
+    assert (e.event_type, e.sub_event_type) == ("Strategic developments", "Agreement")
+
+
 def test_air_strike_with_qualified_count_and_source(pipe):
     # ant-FR-internationalNews-579-20180406
     text = ("أفاد المرصد السوري لحقوق الإنسان بمقتل 27 مدنيا على الأقل، بينهم 5 أطفال في قصف جوي مكثف "

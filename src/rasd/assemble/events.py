@@ -121,7 +121,8 @@ class EventAssembler:
             # a trigger inside a name ("هيئة تحرير الشام") is no act; one that opens it is ("غارات إسرائيلية")
             live = [t for t in trig if blocked(t, mods, self.clause) is None
                     and not any(n.start < t.start and t.end <= n.end for n in names)
-                    and self._needs_ok(t, doc.sentences[si], by_sent["cue"].get(si, []))]
+                    and self._needs_ok(t, doc.sentences[si], by_sent["cue"].get(si, []),
+                                       by_sent["actor"].get(si, []))]
             if not live:
                 continue
             live = [t for t in live if t.value.cls != "non_event"]
@@ -398,9 +399,12 @@ class EventAssembler:
         return len(prev) == 2 and prev[1] in ("في", "ب") and prev[0].removeprefix("و") in (
             "مقره", "مقرها", "ومقره", "مقرهم", "تتخذ", "يتخذ", "ومقرها")
 
-    def _needs_ok(self, t: Span, sent: Sentence, cues: list[Span]) -> bool:
+    def _needs_ok(self, t: Span, sent: Sentence, cues: list[Span], actors: Sequence[Span] = ()) -> bool:
         """A class that is violent only in context ("needs") has that context here."""
         cls = self.classes[t.value.cls]
+        if cls.get("needs_in_sentence") and not set(cls["needs_in_sentence"]) & {c.value for c in cues} \
+                and not any(a.value.inter in ("rebel", "militia") for a in actors):
+            return False  # "اتفاقية لتشغيل العمالة المنزلية": no side of a conflict in it
         if not cls.get("needs"):
             return True
         reach = cls.get("needs_after")
