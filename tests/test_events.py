@@ -106,6 +106,17 @@ def test_an_agreement_is_an_event_only_between_sides_of_a_conflict(pipe):
     assert (e.event_type, e.sub_event_type) == ("Strategic developments", "Agreement")
 
 
+def test_dual_raids_and_the_coalition_as_an_air_agent(pipe):
+    # ANT corpus (France24, 2018-08-02): "غارتين استهدفتا" are two air strikes' worth of one event
+    [e] = events(pipe, "قتل عشرون شخصا على الأقل وأصيب عشرات آخرون الخميس، في غارتين استهدفتا سوق السمك وأمام مستشفى "
+                       "الثورة، بمدينة الحديدة غرب اليمن.", "2018-08-02")
+    assert e.sub_event_type == "Air/drone strike" and e.fatalities == 20 and "الحديدة" in e.location.name
+    # the Saudi-led coalition destroying a depot is an air strike
+    [e] = events(pipe, "ودمرت قوات التحالف العربي، الأربعاء، مخزنا للأسلحة تابعا لميليشيات الحوثي في مديرية يريم بمحافظة إب.",
+                 "2018-05-09")
+    assert e.sub_event_type == "Air/drone strike" and e.actor1 is not None
+
+
 def test_air_strike_with_qualified_count_and_source(pipe):
     # ant-FR-internationalNews-579-20180406
     text = ("أفاد المرصد السوري لحقوق الإنسان بمقتل 27 مدنيا على الأقل، بينهم 5 أطفال في قصف جوي مكثف "
