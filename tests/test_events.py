@@ -117,6 +117,18 @@ def test_dual_raids_and_the_coalition_as_an_air_agent(pipe):
     assert e.sub_event_type == "Air/drone strike" and e.actor1 is not None
 
 
+def test_north_gaza_and_a_ceasefire_in_force(pipe):
+    # ANT corpus (CNN, 2018-08-10): "شمال غزة" is the governorate, not a name that needs "محافظة"
+    [e] = events(pipe, "وردا على المتفجرات والاحتجاجات، ضربت دبابات الجيش الإسرائيلي موقعين لحركة حماس في شمال غزة.",
+                 "2018-08-10")
+    assert e.event_type == "Explosions/Remote violence" and e.location.admin1_code == "PS-NGZ"
+    # "وقف إطلاق النار" is the ceasefire, not a call to stop; a call for one is no agreement
+    [e] = events(pipe, "وكان وقف إطلاق النار بين إسرائيل وحماس دخل حيز التنفيذ في غزة، بعدما توسطت مصر لتطبيقه في "
+                       "منتصف ليلة الخميس.", "2018-08-10")
+    assert e.sub_event_type == "Agreement"
+    assert events(pipe, "ودعت الأمم المتحدة إلى وقف إطلاق النار في غزة فورا.", "2018-08-10") == []
+
+
 def test_air_strike_with_qualified_count_and_source(pipe):
     # ant-FR-internationalNews-579-20180406
     text = ("أفاد المرصد السوري لحقوق الإنسان بمقتل 27 مدنيا على الأقل، بينهم 5 أطفال في قصف جوي مكثف "
