@@ -61,8 +61,25 @@ def test_breakdown_duals_and_singulars(pipe, text, published, expected):
     ("وأصيب عسكريان آخران في هجوم بسيارة قرب حاجز عسكري في غرب جنين.", "2018-03-17", (None, 2, None)),
     # "not any": none, not one
     ("قصفت الطائرات الحربية مدينة أريحا في ريف إدلب بعشرة صواريخ دون مقتل أي مدني.", "2018-04-14", (None, None, None)),
+    # corpus sentences (Saudi News Net 2015, ANT 2018): a singular subject before "killed and
+    # injured" is no combined toll; a numeral after its noun belongs to the toll before it, not
+    # to the next clause; a place named "seven" counts nobody; the toll before a figure is its
+    # own when the next clause starts
+    ("وقال المصدر في تصريح صحافي أن شخصا قتل، وأصيب خمسة آخرون بتفجير مماثل في منطقة الحبيبية "
+     "بمدينة الصدر، شرقي بغداد.", "2015-07-20", (1, 5, None)),
+    ("وبيّن المصدر أن تفجيراً مماثلاً قرب سوق شعبية في منطقة سبع البور شمالي بغداد أدى إلى مقتل شخص "
+     "واحد, وإصابة سبعة آخرين بجروح متفاوتة.", "2015-07-21", (1, 7, None)),
+    ("وفي تعز المدينة قتل مدني واحد وأصيب أربعة آخرون جراء قصف ميليشيات الحوثي وصالح للأحياء السكنية.",
+     "2015-07-20", (1, 4, None)),
+    ("من جهتهم أعلن مسؤولون أمنيون عراقيون وأكراد أمس الخميس مقتل 11 من عناصر تنظيم داعش و10 مدنيين "
+     "وإصابة 17 آخرين في موجة عنف جديدة شهدتها مناطق تابعة لمدينة بعقوبة.", "2015-07-17", (11, 17, None)),
+    ("وأضافت المقاومة أن أكثر من 200 حوثي جرحوا خلال المواجهات في تعز، كما قتل 16 وجرح أكثر من 30 من "
+     "الثوار.", "2015-07-20", (16, 200, None)),
+    ("وقال مكتب الرئيس بول بيا ان 11 شخصا قتلوا و32 أصيبوا بجروح في هجوم انتحاري في مدينة ماروا.",
+     "2015-07-23", (11, 32, None)),
 ], ids=["killed-one-injured-figure", "killed-one-injured-word", "combined", "combined-after", "dual-an-and-another",
-        "dual-an-another-dual", "not-any"])
+        "dual-an-another-dual", "not-any", "singular-subject-then-pair", "numeral-after-noun", "one-civilian",
+        "figure-noun-then-next-clause", "toll-before-figure", "figure-noun-killed-and-figure"])
 def test_tolls_around_figures(pipe, text, published, expected):
     [e] = events(pipe, text, published)
     # a combined toll is kept as text ("30" killed and injured), in neither count

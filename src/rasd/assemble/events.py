@@ -719,6 +719,17 @@ class EventAssembler:
                 continue
             if after and after[0] in ("killed", "injured"):
                 group = after[0]
+                if toks[i1].text.startswith("و") and i0 - 1 >= sent.tok_start \
+                        and self.cas_at.get(i0 - 1) in ("killed", "injured"):
+                    # the toll right before the figure is its own; the one after starts the
+                    # next clause: "فقتل اثنين وجرح ثالثا", "كما قتل 16 وجرح أكثر من 30"
+                    group = self.cas_at.get(i0 - 1)
+            if q.value in (1, 2) and (toks[i0].text.startswith("واحد") or not toks[i0].text.startswith("و")) and i0 - 2 >= sent.tok_start \
+                    and self.cas_at.get(i0 - 1) in ("victims", "children", "women") \
+                    and self.cas_at.get(i0 - 2) in ("killed", "injured"):
+                # a numeral after its noun belongs to the toll before it: "مقتل شخص واحد، وإصابة
+                # سبعة آخرين" is one killed (not one injured)
+                group = self.cas_at.get(i0 - 2)
             chained = bool(cat_of) and cat_of[-1][1] == "breakdown" and i0 - cat_of[-1][0].tok_end <= 2
             if sub and ("breakdown" in before[-3:] or chained):  # "بينهم 5 أطفال و4 نساء"
                 cat_of.append((n, "breakdown", sub))
@@ -732,18 +743,30 @@ class EventAssembler:
                         break
                 # "مقتل وجرح 30", "مقتل وإصابة أكثر من 30": the two words side by side right
                 # before the figure -> a combined toll (not "مقتل فلسطيني وإصابة 14")
-                near = before[-3:]
-                if not any(g in ("killed", "injured") for _, g, _ in cat_of) and any(near[j:j + 2] in (["killed", "injured"], ["injured", "killed"]) for j in range(len(near) - 1)):
+                # A singular victim before the pair is the first word's own subject: "بأن طفلا
+                # قتل وأصيب أربعة مدنيين" is one killed, four injured
+                near_at = list(range(max(sent.tok_start, prev_num, i0 - 3), i0))
+                pair_at = [k for k in near_at[:-1] if {self.cas_at.get(k), self.cas_at.get(k + 1)} == {"killed", "injured"}]
+                if not any(g in ("killed", "injured") for _, g, _ in cat_of) and pair_at \
+                        and (pair_at[0] - 1) not in self.singular_at:
                     cat_of.append((n, "combined", None))
                     continue
             if group is None:
                 # "84 شخصا قتلوا", "11 عنصرا من التعبئة (الباسيج) ومن الحرس الثوري قتلوا"
                 nxt_num = min((m.tok_start for m in numbers if m.tok_start >= i1), default=sent.tok_end)
-                for w in after[1:] + [self.cas_at.get(k) for k in range(i1 + 3, min(sent.tok_end, nxt_num, i1 + 9))]:
+                # a toll word with its own victim after it is not this figure's: in "منطقة سبع
+                # البور شمالي بغداد أدى إلى مقتل شخص" the "seven" of a place name counts nobody
+                starts_at = {m.tok_start for m in numbers}
+                for k in list(range(i1 + 1, min(sent.tok_end, i1 + 3))) + list(range(i1 + 3, min(sent.tok_end, nxt_num, i1 + 9))):
+                    w = self.cas_at.get(k)
                     if w == "none_of":
                         break  # "110 صواريخ ... دون مقتل أي مدني"
                     if w in ("killed", "injured"):
-                        group = w
+                        own_obj = k + 1 < sent.tok_end and not toks[k + 1].text.startswith("و") and (
+                            k + 1 in self.singular_at or k + 1 in starts_at
+                            or self.cas_at.get(k + 1) in ("victims", "children", "women"))
+                        if not own_obj:  # "11 شخصا قتلوا و32 أصيبوا" keeps its toll
+                            group = w
                         break
             if group is None:
                 continue
