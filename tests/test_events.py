@@ -280,3 +280,20 @@ def test_a_roundup_has_no_governorate_to_fall_back_to(pipe):
             'تتواصل أزمة الهجرة.')
     evs = events(pipe, text, "2018-06-29")
     assert not any(e.location.admin1_code == "SY-DR" and e.fatalities == 5 for e in evs)
+
+
+def test_a_sentence_with_no_place_but_in_the_area_takes_the_last_acts_place(pipe):
+    # ant-BB-middleEast-127-20180303 (BBC Arabic): "في المنطقة" with no place named in the
+    # sentence is the place of the act told just before (Afrin), not the governorate (Aleppo)
+    text = ("قتل 36 شخصا، على الأقل، في غارات للطيران التركي استهدفت قوات موالية للحكومة في منطقة عفرين "
+            "شمالي سوريا السبت، بحسب المرصد السوري لحقوق الإنسان.\n"
+            "وأوضح المرصد أن القصف استهدف \"القوات الشعبية\" الموالية للحكومة السورية في منطقة كفر جنه في "
+            "ريف عفرين الشمالي الشرقي.\n"
+            "وكانت هذه القوات دخلت إلى منطقة عفرين قبل نحو أسبوعين لدعم المقاتلين الأكراد في أعقاب شن القوات "
+            "التركية وفصائل معارضة سورية موالية لها هجوما عليها.\n"
+            "وقالت قوات سوريا الديمقراطية إن الغارات التركية استهدفت مواقع القوات الموالية للنظام، لكنها لم "
+            "تحدد حصيلة القتلى من جرائها.\n"
+            "وجاءت بعد غارات على أجزاء أخرى في المنطقة قُتل فيها 24 من القوات الموالية للحكومة الخميس "
+            "وأربعة آخرون الجمعة، بحسب المرصد.")
+    [e] = [e for e in events(pipe, text, "2018-03-03") if e.fatalities == 24]
+    assert (e.location.name, e.location.geo_precision) == ("عفرين", 1)

@@ -63,6 +63,7 @@ class EventAssembler:
     compare_words: set[str]                # folded words that make "منذ" a comparison
     _pairs: list[tuple[Actor, Actor]]      # the sides of the fights told so far
     _last_loc: dict[str, Place]            # event type -> the place of the last such act named
+    _pointed: bool                         # the last _places call followed a "في تلك المدينة"
     _weak: set[int]                        # id() of the events coded from a toll alone
 
     def __init__(self) -> None:
@@ -105,6 +106,7 @@ class EventAssembler:
         weak_events: set[int] = set()
         last_actor1: dict[str, Actor] = {}   # by event type and sub-type: who did it last
         self._pairs = []
+        self._pointed = False
         self._last_loc = {}
         last_chain: list[str] = []
         for si in range(len(doc.sentences)):
@@ -164,6 +166,7 @@ class EventAssembler:
                     if not fallback:
                         assert ev.location is not None  # every assembled event has a place
                         self._last_loc[ev.event_type] = ev.location
+                        self._last_loc["*"] = ev.location
                     events.append((ev, si, fallback))
                     if ev.actor1 is not None:
                         last_actor1[ev.event_type] = ev.actor1
@@ -318,8 +321,9 @@ class EventAssembler:
         if fallback:
             # with no place named, only a well-supported statement is an event: two of
             # a date of its own, a toll, both sides, an attributed source
+            # (a place pointed back to, "في المدينة", is one too)
             support = (bool(by_sent["date"].get(si)) + bool(counts.keys() - {"civ"}) + (a1 is not None and a2 is not None)
-                       + bool(srcs))
+                       + bool(srcs) + self._pointed)
             if support < 2:
                 return []
         s, e = doc.sentence_span(si)
@@ -363,12 +367,15 @@ class EventAssembler:
         w = doc.norm.text[doc.tokens[t.tok_start].start:doc.tokens[t.tok_end - 1].end]
         return "aim" if "ستهدف" in w else "weapon"
 
-    def _points_back(self, doc: Document, t: Span) -> bool:
-        """The trigger's clause names its place by reference: "في تلك المدينة", "في المنطقة ذاتها"."""
+    def _points_back(self, doc: Document, t: Span, whole: bool = False) -> bool:
+        """The trigger's clause (``whole``: its sentence up to that clause) names its place by
+        reference: "في تلك المدينة", "في المنطقة ذاتها"."""
         toks, c = doc.tokens, self.clause[t.tok_start]
         lo = t.tok_start
         while lo > 0 and self.clause[lo - 1] == c:
             lo -= 1
+        if whole:
+            lo = doc.sentences[toks[t.tok_start].sent].tok_start
         hi = t.tok_end
         while hi < len(toks) and self.clause[hi] == c:
             hi += 1
@@ -379,6 +386,9 @@ class EventAssembler:
                 return True
             if w.removeprefix("ال") in _PLACE_TYPES and nxt in ("ذاتها", "نفسها", "ذاته", "نفسه"):
                 return True
+            if whole and w in ("في", "داخل") and nxt.startswith("ال") and nxt[2:] in _PLACE_TYPES \
+                    and nxt[2:] not in ("محافظه", "مناطق", "مركز") and not (i + 2 < len(words) and words[i + 2].startswith("ال")):
+                return True  # "في المدينة", "في المنطقة": the one just named (not "في المدينة القديمة")
         return False
 
     @staticmethod
@@ -594,6 +604,7 @@ class EventAssembler:
     def _places(self, doc: Document, si: int, t: Span, places: list[Span],
                 others: Sequence[Span] = (), etype: str = "") -> tuple[list[Place], bool]:
         cands = [p for p in places if p.value.kind != "dateline"]
+        self._pointed = False
         # a place in another clause that has a trigger of its own belongs to that trigger; one far
         # away, or past a clause that points back ("في تلك المدينة"), belongs to another statement
         c = self.clause[t.tok_start]
@@ -602,7 +613,13 @@ class EventAssembler:
             back = self._points_back(doc, t)
             if back and etype in self._last_loc:
                 # "في تلك المدينة": the place of the same kind of act told just before
+                self._pointed = True
                 return [self._last_loc[etype]], True
+            if not cands and "*" in self._last_loc and self._points_back(doc, t, whole=True):
+                # a sentence with no place but "في المدينة": the place of the last act told
+                # ("أعلن الجيش عن مقتل زعيم القاعدة في المدينة" after Derna's)
+                self._pointed = True
+                return [self._last_loc["*"]], True
             near = 15 if not back else -1
             cands = [p for p in cands if self.clause[p.tok_start] not in claimed
                      and min(abs(p.tok_start - t.tok_end), abs(t.tok_start - p.tok_end)) <= near]
