@@ -123,6 +123,26 @@ def test_an_agreement_is_an_event_only_between_sides_of_a_conflict(pipe):
     assert (e.event_type, e.sub_event_type) == ("Strategic developments", "Agreement")
 
 
+def test_an_agreement_sought_is_none_and_one_in_force_needs_no_place(pipe):
+    # ANT / Saudi News Net corpus: efforts towards a truce and the nuclear deal are not agreements
+    for text, published in [
+        ("وجاءت التطورات الأخيرة رغم المحاولات التي يقوم بها مسؤولون من مصر والأمم المتحدة للتوصل إلى هدنة "
+         "طويلة الأمد بين إسرائيل وحركة حماس في قطاع غزة.", "2018-08-10"),
+        ("وأكد الصفدي في مؤتمر صحفي أن بلاده تبذل جهودا للتوصل إلى وقف لإطلاق النار في جنوب سوريا.", "2018-07-03"),
+        ("غير أن هناك على ما يبدو تفاهما بين الفصائل المسلحة في الأنبار بعد توقيع الاتفاق النووي مؤخرا.",
+         "2015-07-24"),
+    ]:
+        assert [e.sub_event_type for e in events(pipe, text, published)] == [], text
+    # a truce reached, in an article about Gaza (ant-FR-internationalNews-2451-20180722), is one
+    # though its sentence names no place
+    text = ("قال وزير الدفاع الإسرائيلي أفيغدور ليبرمان اليوم الأحد إن إسرائيل ستعيد الثلاثاء فتح معبر \"كرم أبو "
+            "سالم\" الرئيسي للبضائع مع قطاع غزة، بعد إغلاقه في التاسع من تموز/يوليو.\n"
+            "وتصريحات ليبرمان ونتانياهو تأتي بعد التوصل الجمعة إلى اتفاق تهدئة بين الدولة العبرية والفصائل "
+            "الفلسطينية بعد تصعيد عسكري خطير شهده القطاع المحاصر.")
+    agreements = [e for e in events(pipe, text, "2018-07-22") if e.sub_event_type == "Agreement"]
+    assert [(e.location.country, e.date_start) for e in agreements] == [("PS", date(2018, 7, 20))]
+
+
 def test_dual_raids_and_the_coalition_as_an_air_agent(pipe):
     # ANT corpus (France24, 2018-08-02): "غارتين استهدفتا" are two air strikes' worth of one event
     [e] = events(pipe, "قتل عشرون شخصا على الأقل وأصيب عشرات آخرون الخميس، في غارتين استهدفتا سوق السمك وأمام مستشفى "

@@ -323,7 +323,9 @@ class EventAssembler:
             # a date of its own, a toll, both sides, an attributed source
             # (a place pointed back to, "في المدينة", is one too)
             support = (bool(by_sent["date"].get(si)) + bool(counts.keys() - {"civ"}) + (a1 is not None and a2 is not None)
-                       + bool(srcs) + self._pointed)
+                       + bool(srcs) + self._pointed
+                       # an agreement has passed its own test, an act told as done ("دخل حيز التنفيذ")
+                       + (sub == "Agreement"))
             if support < 2:
                 return []
         s, e = doc.sentence_span(si)
