@@ -317,3 +317,14 @@ def test_a_sentence_with_no_place_but_in_the_area_takes_the_last_acts_place(pipe
             "وأربعة آخرون الجمعة، بحسب المرصد.")
     [e] = [e for e in events(pipe, text, "2018-03-03") if e.fatalities == 24]
     assert (e.location.name, e.location.geo_precision) == ("عفرين", 1)
+
+
+def test_a_supporting_side_is_not_the_means_of_the_act(pipe):
+    # Saudi News Net 2015 (al-jazirah, 2015-07-21): security forces "supported by the PMF and the
+    # air force" killed 19 IS fighters: a clash of the security force, not an air strike; the
+    # air force joined by و to the supporting PMF supports too
+    text = ("وقال المصدر إن قوة أمنية تابعة لقيادة عمليات دجلة، وبمساندة الحشد الشعبي والطيران العسكري، "
+            "تمكنت من قتل 19 مسلحاً من داعش في ناحية العظيم شمال بعقوبة.")
+    [e] = events(pipe, text, "2015-07-21")
+    assert (e.sub_event_type, e.fatalities) == ("Armed clash", 19)
+    assert e.actor1.canonical == "Police Forces of Iraq" and e.actor2.canonical == "Islamic State (IS)"

@@ -222,7 +222,10 @@ class EventAssembler:
         sent = doc.sentences[si]
         cues = by_sent["cue"].get(si, [])
         win = self._window(t, sent)
-        groups = {c.value for c in cues if win[0] <= c.tok_start < win[1]}
+        # a supporting side's words say nothing of the act's means: "قوة أمنية، وبمساندة الحشد
+        # الشعبي والطيران العسكري، تمكنت من قتل 19 مسلحا" is no air strike
+        backing = self._supporting(doc, [a for a in by_sent["actor"].get(si, []) if not (a.tok_start <= t.tok_start < a.tok_end)])
+        groups = {c.value for c in cues if win[0] <= c.tok_start < win[1] and c.tok_start not in backing}
         sent_groups = {c.value for c in cues}
         etype, sub = cls["event_type"], cls["sub_event_type"]
         civ = bool(cls.get("civilian_targeting", False))
@@ -494,6 +497,7 @@ class EventAssembler:
         if not actors:
             return None, None
         toks = doc.tokens
+        backing = self._supporting(doc, actors)
         # (score, actor span); a score is an int, or an int + 0.5 for a side joined by و
         agents: list[tuple[float, Span]] = []
         targets: list[tuple[float, Span]] = []
@@ -517,7 +521,7 @@ class EventAssembler:
             explicit = a.tok_start >= t.tok_end and prev & _AGENT_MARKERS and a.value.inter != "civilians"
             if explicit:
                 is_target = False
-            if prev & _SUPPORT_MARKERS:
+            if a.tok_start in backing:
                 continue  # "بإسناد من طيران التحالف": a supporting side is neither author nor target
             dist = a.tok_start - t.tok_end if a.tok_start >= t.tok_end else t.tok_start - a.tok_end
             same_clause = self.clause[a.tok_start] == self.clause[t.tok_start]
@@ -550,6 +554,21 @@ class EventAssembler:
         if a1 is None and a2 is not None and etype == BATTLES:
             a1, a2 = a2, None
         return a1, a2
+
+    @staticmethod
+    def _supporting(doc: Document, actors: Sequence[Span]) -> set[int]:
+        """Tokens of the sides named as support ("بإسناد من طيران التحالف", "بمساندة الحشد الشعبي
+        والطيران العسكري"): a side joined by و right after a supporting one supports too."""
+        toks = doc.tokens
+        out: set[int] = set()
+        last_end = -1
+        for a in sorted(actors, key=lambda x: x.tok_start):
+            prev = {st for k in range(max(0, a.tok_start - 2), a.tok_start) for st, _ in analyses(toks[k].text)}
+            joined = a.tok_start == last_end and toks[a.tok_start].text.startswith("و")
+            if prev & _SUPPORT_MARKERS or joined:
+                out.update(range(a.tok_start, a.tok_end))
+                last_end = a.tok_end
+        return out
 
     @staticmethod
     def _same_side(a: Actor, b: Actor) -> bool:
