@@ -328,3 +328,15 @@ def test_a_supporting_side_is_not_the_means_of_the_act(pipe):
     [e] = events(pipe, text, "2015-07-21")
     assert (e.sub_event_type, e.fatalities) == ("Armed clash", 19)
     assert e.actor1.canonical == "Police Forces of Iraq" and e.actor2.canonical == "Islamic State (IS)"
+
+
+def test_things_counted_views_and_places_of_detention_are_no_tolls_or_acts(pipe):
+    # Saudi News Net 2015 (aawsat): "three hospitals" after "the wounded" is no count of wounded
+    text = ("وأوضحت اللجنة العليا للإغاثة أن المصابين الذين أصيبوا في قصف الحوثيين على تعز سيتلقون العلاج "
+            "اللازم في ثلاثة مستشفيات خاصة بالأردن.")
+    assert all(e.injuries is None for e in events(pipe, text, "2015-08-08"))
+    # ANT 2018 (BBC, France24): concern about fighting and a detention centre are no events
+    assert events(pipe, "كانت بعثة الأمم المتحدة للدعم في ليبيا قد أعربت عن قلقها البالغ إزاء تجدد الاشتباكات "
+                        "في جنوب ليبيا، بين قبيلتي التبو وأولاد سليمان.", "2018-03-01") == []
+    assert events(pipe, "ونقل مئات المهاجرين إلى مراكز احتجاز أخرى، بينما أغلق مطار طرابلس يوم الجمعة لمدة يومين.",
+                  "2018-09-04") == []

@@ -72,7 +72,7 @@ class EventAssembler:
         cas = load("casualties.yaml")
         self.cas = PhraseMatcher()
         for group in ("killed", "injured", "cumulative", "breakdown", "children", "women", "victims", "another",
-                      "none_of"):
+                      "none_of", "things"):
             self.cas.add_all(cas[group], group, allow_suffix=False)
         self.iso2_of = {v["iso3"]: k for k, v in load("actors.yaml")["countries"].items() if v.get("iso3")}
         self.singular = PhraseMatcher()
@@ -730,6 +730,8 @@ class EventAssembler:
             prev_num = max((m.tok_end for m in numbers if m.tok_end <= i0), default=sent.tok_start)
             # verb first, object late: "قتلت عبوة ناسفة زرعتها ميليشيا الحوثي، الثلاثاء، ثلاثة مدنيين"
             before = [self.cas_at.get(k) for k in range(max(sent.tok_start, prev_num, i0 - 10), i0)]
+            if after and after[0] == "things":
+                continue  # "في ثلاثة مستشفيات", "160 قذيفة": a count of things, not of people
             group: str | None = None
             sub: str | None = None
             own = self.cas_at.get(i0)
