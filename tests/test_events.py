@@ -340,3 +340,18 @@ def test_things_counted_views_and_places_of_detention_are_no_tolls_or_acts(pipe)
                         "في جنوب ليبيا، بين قبيلتي التبو وأولاد سليمان.", "2018-03-01") == []
     assert events(pipe, "ونقل مئات المهاجرين إلى مراكز احتجاز أخرى، بينما أغلق مطار طرابلس يوم الجمعة لمدة يومين.",
                   "2018-09-04") == []
+
+
+def test_a_capture_that_describes_a_side_and_a_policy_of_confronting_are_no_acts(pipe):
+    # Saudi News Net 2015 (aawsat, aleqt): "the IS fighters who seized vast areas" describes
+    # them (no time of its own); "a role in confronting IS" is a policy
+    for text in ["ويشير هذا القرار إلى تكثيف للدور التركي في مكافحة مقاتلي تنظيم داعش الذين سيطروا على مناطق "
+                 "شاسعة من العراق وسوريا.",
+                 "ويعكس هذا القرار تكثيفا للدور التركي في التصدي لمقاتلي تنظيم داعش في العراق وسوريا."]:
+        assert events(pipe, text, "2015-08-05") == [], text
+    # told with its time, the capture in a relative clause is news
+    [e] = events(pipe, "وأكدت المصادر أن الحوثيين الذين سيطروا أمس على مدينة الحوطة بدأوا بنهب المنازل.", "2015-08-05")
+    assert e.sub_event_type == "Non-state actor overtakes territory"
+    # and a force that confronted an attack fought it
+    [e] = events(pipe, "وقال المتحدث إن الجيش السعودي تصدى لهجوم من جانب الحوثيين في جازان أمس.", "2015-08-05")
+    assert e.sub_event_type == "Armed clash"

@@ -127,7 +127,8 @@ class EventAssembler:
                                        by_sent["actor"].get(si, []))]
             if not live:
                 continue
-            live = [t for t in live if t.value.cls != "non_event"]
+            live = [t for t in live if t.value.cls != "non_event" and not (
+                t.value.cls == "territory" and not by_sent["date"].get(si) and self._describes(doc, t))]
             if not live:
                 continue
             strong = [t for t in live if t.value.strong]
@@ -554,6 +555,13 @@ class EventAssembler:
         if a1 is None and a2 is not None and etype == BATTLES:
             a1, a2 = a2, None
         return a1, a2
+
+    @staticmethod
+    def _describes(doc: Document, t: Span) -> bool:
+        """A capture in a relative clause with no time of its own describes who holds a place:
+        "مسلحي التنظيم الذين سيطروا على مناطق شاسعة في العراق وسوريا"."""
+        k = t.tok_start - 1
+        return k >= 0 and doc.tokens[k].text in ("الذين", "الذي", "التي", "اللذين", "اللتين", "اللذان")
 
     @staticmethod
     def _supporting(doc: Document, actors: Sequence[Span]) -> set[int]:

@@ -51,8 +51,12 @@ class TriggerRecognizer:
     def __call__(self, doc: Document) -> None:
         toks = doc.tokens
         for m in self.triggers.find(toks, doc=doc):
-            # one phrase may name several classes (rare); keep them all
-            for hit in (m.payloads if len(m.payloads) == 1 else _distinct(m.payloads)):
+            # one phrase may name several classes (rare); keep them all, unless one of them says
+            # it names no act ("التصدي", the noun, is no "تصدى", the verb)
+            hits = m.payloads if len(m.payloads) == 1 else _distinct(m.payloads)
+            if len(hits) > 1 and any(h.cls == "non_event" for h in hits):
+                hits = [h for h in hits if h.cls == "non_event"]
+            for hit in hits:
                 if m.suffixed:
                     hit = TriggerHit(hit.cls, hit.strong, True)
                 doc.add_span("trigger", m.start, m.end, "TRIGGER", hit, m.tok_start, m.tok_end)
