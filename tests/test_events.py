@@ -355,3 +355,24 @@ def test_a_capture_that_describes_a_side_and_a_policy_of_confronting_are_no_acts
     # and a force that confronted an attack fought it
     [e] = events(pipe, "وقال المتحدث إن الجيش السعودي تصدى لهجوم من جانب الحوثيين في جازان أمس.", "2015-08-05")
     assert e.sub_event_type == "Armed clash"
+
+
+def test_a_call_a_failure_and_an_expulsion_are_no_acts(pipe):
+    # ANT 2018 (Al Arabiya): a call for an offensive, a failed strike, a deportation
+    for text, published in [
+        ("دعا الرئيس اليمني، عبدربه منصور هادي، اليوم الأربعاء، الجيش الوطني والمقاومة الشعبية إلى اللجوء "
+         "للحسم العسكري لتحرير مدينة وميناء الحديدة.", "2018-06-13"),
+        ("اندلع حريق هائل في ميناء الاصطياد في الحديدة غربي اليمن، إثر فشل ميليشيات الحوثي في استهداف بارجة "
+         "حربية تابعة للتحالف العربي.", "2018-03-31"),
+        ("أعلنت أنقرة الخميس أن جهاز الاستخبارات التركي تمكن من إعادة 80 شخصا إلى البلاد بعد عملية طرد سرية "
+         "من كوسوفو الشهر الماضي.", "2018-04-05"),
+    ]:
+        assert events(pipe, text, published) == [], text
+    # what an inquiry is called for did happen (ANT 2018, CNN Arabic)
+    [e] = events(pipe, "دعا مجلس الأمن الدولي، الجمعة، إلى إجراء تحقيق في الهجوم الذي شهدته مدينة صعدة اليمنية، الخميس.",
+                 "2018-08-10")
+    assert (e.location.name, e.date_start) == ("صعدة", date(2018, 8, 9))
+    # a toll glued to its figure ("الخميس22") is counted
+    [e] = events(pipe, "وفي جنوب دمشق، قتل الخميس22 مقاتلا مواليا للنظام في هجمات مفاجئة شنها التنظيم المتطرف.",
+                 "2018-07-27")
+    assert e.fatalities == 22

@@ -1,4 +1,6 @@
 """Clitic-aware whole-word matching (sentences from the ANT corpus)."""
+import re
+
 from rasd.text.match import PhraseMatcher
 from rasd.text.normalize import fold
 from rasd.text.segment import analyses, clause_ids, segment, tokenize
@@ -111,17 +113,25 @@ def test_words_are_the_token_pattern_s_words():
     import lzma
     from pathlib import Path
 
-    from rasd.text.segment import _EDGE, _TOKEN, words
+    from rasd.text.segment import _EDGE, _GLUED_PARTS, _TOKEN, words
 
     assert not any(c.isalnum() for c in _EDGE)   # stripping them never cuts into a word
 
     def by_regex(t):
-        ms = list(_TOKEN.finditer(t))
-        return [m.group() for m in ms], [m.start() for m in ms]
+        # each token of the pattern, split where Arabic letters touch a figure
+        ws, ss = [], []
+        for m in _TOKEN.finditer(t):
+            w = m.group()
+            glued = re.search(r"[\u0621-\u064a][0-9]|[0-9][\u0621-\u064a]", w) and not re.fullmatch(r"و[0-9]+", w)
+            for part in (_GLUED_PARTS.finditer(w) if glued else [re.match(r".*", w)]):
+                ws.append(part.group())
+                ss.append(m.start() + part.start())
+        return ws, ss
 
     awkward = ["a.5", ".5", "5.", "1,000.", '"1,000"', "«2.5»،", "x_y", "_a_", "--a--", "a\nb\n\nc",
                "\n", "", "  ", "«»", "(2.5)", "a,b", "a.b.c", "١٢", "x—y", "ـــ", "a\r\nb", "إدلب،\"قال",
-               "#صعدة", "(شمال محافظة عمران)", "قتلى.\nوقال", "3,5.7,x", "..."]
+               "#صعدة", "(شمال محافظة عمران)", "قتلى.\nوقال", "3,5.7,x", "...", "حينها61", "و14ايار", "و32",
+               "F35", "«ديالي57»،", "اوقعت13 قتيلا", "2.5كم"]
     for t in awkward:
         assert words(t) == by_regex(t), t
     fixture = Path(__file__).parent / "fixtures" / "corpus500.jsonl.xz"
@@ -178,3 +188,10 @@ def test_sentence_bounds_are_the_sentence_pattern_s():
     for t in texts:
         for x in (t, fold(t).text):
             assert sentence_bounds(x) == by_pattern(x)
+
+
+def test_arabic_letters_glued_to_a_figure_are_two_words():
+    # corpus text with a missing space: "إذ قتل حينها61 فلسطينيا", "محافظة ديالى57 كم"
+    from rasd.text.segment import words
+    assert words("قتل حينها61 فلسطينيا")[0] == ["قتل", "حينها", "61", "فلسطينيا"]
+    assert words("ديالي57 كم و32 F35")[0] == ["ديالي", "57", "كم", "و32", "F35"]

@@ -6,11 +6,12 @@ Writes ``doc.spans["modality"]`` with value :class:`Modality`; the assembler ask
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from ..document import Document, Span
 from ..resources import load
 from ..text.match import PhraseMatcher
+from ..text.normalize import fold_key
 
 
 @dataclass(frozen=True, slots=True)
@@ -27,6 +28,10 @@ class ModalityRecognizer:
         all_data = load("modality.yaml")
         data = all_data["cues"]
         self.matcher = PhraseMatcher()
+        # words after a cue that end its scope: what a call for an inquiry is about did happen
+        # ("دعا مجلس الأمن إلى إجراء تحقيق في الهجوم الذي شهدته مدينة صعدة")
+        self.released: dict[str, frozenset[str]] = {
+            kind: frozenset(fold_key(w) for w in spec["released_by"]) for kind, spec in data.items() if spec.get("released_by")}
         for kind, spec in data.items():
             mod = Modality(kind, int(spec.get("reach", 0)), spec.get("scope") == "sentence",
                            bool(spec.get("weak_only", False)), bool(spec.get("cross_clause", False)))
@@ -43,7 +48,15 @@ class ModalityRecognizer:
             mods = [p for p in m.payloads if p is not None]
             if not mods or len(mods) < len(m.payloads):
                 continue  # an exception phrase ("لا يزال") won the longest match
-            doc.add_span("modality", m.start, m.end, "MODALITY", mods[0], m.tok_start, m.tok_end)
+            mod = mods[0]
+            release = self.released.get(mod.kind)
+            if release:
+                toks = doc.tokens
+                for k in range(m.tok_end, min(len(toks), m.tok_end + mod.reach)):
+                    if toks[k].text in release:
+                        mod = replace(mod, reach=k - m.tok_end)
+                        break
+            doc.add_span("modality", m.start, m.end, "MODALITY", mod, m.tok_start, m.tok_end)
         toks = doc.tokens
         for m in self.imperfect.find(toks, doc=doc):
             nxt = toks[m.tok_end].text if m.tok_end < len(toks) else ""

@@ -61,9 +61,30 @@ class Sentence:
 _EDGE = "\"'.,،؛;:!?؟()[]{}«»<>-–—…/#*%"
 
 
+# Arabic letters glued to a figure with no space ("حينها61", "ديالى57", "14أيار") are two
+# words; a conjunction و glued to a figure ("و32") stays with it, Latin names ("F35") whole
+_GLUED = re.compile(r"[\u0621-\u064a][0-9]|[0-9][\u0621-\u064a]")
+_GLUED_PARTS = re.compile(r"(?:^و)?[0-9]+(?:[.,][0-9]+)*|[^\W\d_]+")
+
+
+def _word(w: str, pos: int, out: list[str], starts: list[int]) -> None:
+    """Add the word ``w`` found at ``pos``: two words where letters are glued to a figure."""
+    if w.isalpha() or not _GLUED.search(w) or (w[0] == "و" and w[1:].isdigit()):
+        out.append(w)
+        starts.append(pos)
+        return
+    p = 0
+    for part in _GLUED_PARTS.findall(w):
+        s = w.find(part, p)
+        p = s + len(part)
+        out.append(part)
+        starts.append(pos + s)
+
+
 def words(text: str) -> tuple[list[str], list[int]]:
-    """The words of a folded text (runs of letters and digits, "1,000" and "2.5" whole) and
-    where each starts: the same words as ``_TOKEN.findall``.  Most space-separated chunks
+    """The words of a folded text (runs of letters and digits, "1,000" and "2.5" whole, Arabic
+    letters glued to a figure apart) and where each starts: the same words as
+    ``_TOKEN.findall``, each split by ``_word``.  Most space-separated chunks
     are one word, which ``isalnum`` tells; most others are a word with punctuation around
     it ("إدلب،", "«داعش»") or a line break inside; only the rest go through the regex."""
     out: list[str] = []
@@ -73,8 +94,11 @@ def words(text: str) -> tuple[list[str], list[int]]:
         n = len(chunk)
         if n:
             if chunk.isalnum():
-                out.append(chunk)
-                starts.append(pos)
+                if chunk.isalpha():
+                    out.append(chunk)
+                    starts.append(pos)
+                else:
+                    _word(chunk, pos, out, starts)
             elif "\n" in chunk:
                 # no word spans a line break: each line's piece alone
                 p = pos
@@ -95,8 +119,7 @@ def _piece_words(piece: str, pos: int, out: list[str], starts: list[int]) -> Non
     if not core:
         return                      # punctuation only
     if core.isalnum():
-        out.append(core)
-        starts.append(pos + len(piece) - len(lead))
+        _word(core, pos + len(piece) - len(lead), out, starts)
         return
     # findall + str.find: between two words there are only non-word characters,
     # so a word is found where it starts (twice as fast as finditer's matches)
@@ -104,8 +127,7 @@ def _piece_words(piece: str, pos: int, out: list[str], starts: list[int]) -> Non
     for w in _TOKEN.findall(piece):
         s = piece.find(w, p)
         p = s + len(w)
-        out.append(w)
-        starts.append(pos + s)
+        _word(w, pos + s, out, starts)
 
 
 def tokenize(text: str) -> list[Token]:
