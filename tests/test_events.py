@@ -376,3 +376,18 @@ def test_a_call_a_failure_and_an_expulsion_are_no_acts(pipe):
     [e] = events(pipe, "وفي جنوب دمشق، قتل الخميس22 مقاتلا مواليا للنظام في هجمات مفاجئة شنها التنظيم المتطرف.",
                  "2018-07-27")
     assert e.fatalities == 22
+
+
+def test_dawn_is_a_time_an_expected_strike_is_none_and_a_missile_attack_is_shelling(pipe):
+    # ANT 2018 (France24, Al Arabiya, CNN Arabic)
+    gathered = events(pipe, "وأفاد مراسلو فرانس برس أن نحو 1300 شخص تجمعوا مساء في منطقة الشميساني في وسط عمان "
+                            "وبقوا حتى الساعة 02,30 من فجر الأربعاء وسط إجراءات أمنية مشددة.", "2018-06-06")
+    assert not any(e.event_type == "Explosions/Remote violence" for e in gathered)
+    assert events(pipe, "وقال السفير إن الوقت يمر بسرعة، في إشارة إلى الغارات المحتملة على سوريا.", "2018-04-12") == []
+    # ... but a "possible" attack with its victims counted is a suspected one (CNN Arabic)
+    [e] = events(pipe, "تأثر حوالي 500 شخص بهجوم كيماوي محتمل على مدينة دوما التي تسيطر عليها المعارضة السورية.",
+                 "2018-04-08")
+    assert e.sub_event_type == "Chemical weapon"
+    [e] = events(pipe, "أعلنت وكالة أنباء فارس الإيرانية أن الحرس الثوري في البلاد شن، فجر الإثنين، \"هجوما صاروخيا\" "
+                       "على مقر من وصفهم بالإرهابيين في البوكمال شرق سوريا.", "2018-10-01")
+    assert e.sub_event_type == "Shelling/artillery/missile attack" and e.date_start == date(2018, 10, 1)

@@ -121,8 +121,14 @@ class EventAssembler:
             mods = by_sent["modality"].get(si, [])
             names = by_sent["actor"].get(si, []) + by_sent["place"].get(si, [])
             # a trigger inside a name ("هيئة تحرير الشام") is no act; one that opens it is ("غارات إسرائيلية")
+            dates_here = by_sent["date"].get(si, [])
+            # "بهجوم كيماوي محتمل" with its victims counted is a suspected act, not a possible one
+            if any(m.value.kind == "expected" for m in mods) and self._has_toll(doc, si):
+                mods = [m for m in mods if m.value.kind != "expected"]
             live = [t for t in trig if blocked(t, mods, self.clause) is None
                     and not any(n.start < t.start and t.end <= n.end for n in names)
+                    # "فجر الأربعاء" is a time (dawn), not "فجّر" (detonated)
+                    and not any(d.start <= t.start < d.end for d in dates_here)
                     and self._needs_ok(t, doc.sentences[si], by_sent["cue"].get(si, []),
                                        by_sent["actor"].get(si, []))]
             if not live:

@@ -21,6 +21,7 @@ class Modality:
     sentence: bool = False
     weak_only: bool = False  # blocks only toll-only triggers (killing, injuring)
     cross_clause: bool = False  # its scope runs over commas (a denial's object often follows one)
+    after: int = 0        # it follows what it qualifies: covers a trigger ending this many tokens before it
 
 
 class ModalityRecognizer:
@@ -34,7 +35,8 @@ class ModalityRecognizer:
             kind: frozenset(fold_key(w) for w in spec["released_by"]) for kind, spec in data.items() if spec.get("released_by")}
         for kind, spec in data.items():
             mod = Modality(kind, int(spec.get("reach", 0)), spec.get("scope") == "sentence",
-                           bool(spec.get("weak_only", False)), bool(spec.get("cross_clause", False)))
+                           bool(spec.get("weak_only", False)), bool(spec.get("cross_clause", False)),
+                           int(spec.get("after", 0)))
             # pronoun suffixes allowed: "استعداداتهم", "تهديداته"
             self.matcher.add_all(spec["names"], mod)
             for ex in spec.get("except", ()):
@@ -85,4 +87,7 @@ def blocked(trigger: Span, cues: list[Span], clause_of: list[int]) -> str | None
             return mod.kind
         if c.tok_end <= t and t - c.tok_end < mod.reach and (mod.cross_clause or clause_of[c.tok_end - 1] == clause_of[t]):
             return mod.kind
+        if mod.after and c.tok_start >= trigger.tok_end and c.tok_start - trigger.tok_end < mod.after \
+                and clause_of[c.tok_start] == clause_of[trigger.tok_end - 1]:
+            return mod.kind  # "الغارات المحتملة على سوريا"
     return None
