@@ -285,3 +285,11 @@ def test_a_country_where_fire_lands_is_a_place(rec):
     # ... but a country pressed or answered "على" is not ("الضغط على إيران")
     doc = run(rec, "ودعا الوزير إلى زيادة الضغط على إيران لوقف برنامجها النووي.")
     assert "إيران" not in [p.name for p in doc.places]
+
+
+def test_an_adjective_between_a_name_and_its_qualifier(rec):
+    # CNN Arabic 2018: "the military airport of Dabaa in Homs governorate" is in Syria, not
+    # the Egyptian town of that name; Aleppo's "حي المغاير الشعبي في حلب" the same way
+    doc = run(rec, "أعلن النظام السوري عن تعرض مطار الضبعة العسكري في محافظة حمص لقصف صاروخي.")
+    [p] = [sp.value for sp in doc.spans["place"] if sp.value.name == "الضبعة"]
+    assert (p.country, p.admin1) == ("SY", "Homs")

@@ -878,7 +878,9 @@ class PlaceRecognizer:
         if toks[nxt.i0].sent != toks[mt.n0].sent:
             return
         between = [toks[k].text for k in range(mt.i1, nxt.i0)]
-        if len(between) > 2 or any(t not in self.qual_links for t in between):
+        # one adjective may come between: "مطار الضبعة العسكري في محافظة حمص"
+        adjectives = [t for t in between if t not in self.qual_links and t.startswith("ال") and t.endswith(("ي", "يه"))]
+        if len(between) > 2 or len(adjectives) > 1 or any(t not in self.qual_links and t not in adjectives for t in between):
             return
         if nxt.chosen < 0 and (between or not toks[nxt.i0].text.startswith("و")):
             return  # an unknown village lends its anchor only along a list ("أم جلال والتح في ...")
