@@ -391,3 +391,36 @@ def test_dawn_is_a_time_an_expected_strike_is_none_and_a_missile_attack_is_shell
     [e] = events(pipe, "أعلنت وكالة أنباء فارس الإيرانية أن الحرس الثوري في البلاد شن، فجر الإثنين، \"هجوما صاروخيا\" "
                        "على مقر من وصفهم بالإرهابيين في البوكمال شرق سوريا.", "2018-10-01")
     assert e.sub_event_type == "Shelling/artillery/missile attack" and e.date_start == date(2018, 10, 1)
+
+
+def test_a_fight_with_one_side_named_takes_the_other_camp_of_the_article(pipe):
+    # Sky News Arabia 2018 (Derna): the army's captures and a clash "with the militants" in an
+    # article on the army's war with them: both sides coded
+    text = ("أحكم الجيش الوطني الليبي، السبت، سيطرته بشكل كامل على منطقة شيحة في مدينة درنة، وذلك بعد طرد "
+            "المتشددين منها.\n"
+            "وقال الناطق باسم الجيش إن الاشتباكات مع المتشددين في درنة لا تزال مستمرة في بعض الأزقة.\n"
+            "وحرر الجيش الليبي، الأحد، منطقة البلاد وسط درنة.")
+    battles = [e for e in events(pipe, text, "2018-06-10") if e.event_type == "Battles"]
+    assert battles and all(e.actor2 is not None for e in battles)
+    assert all({e.actor1.inter, e.actor2.inter} == {"state", "rebel"} for e in battles)
+    # the Iranian state's "hostile armed group" is an armed opposition (Sky News Arabia 2018)
+    [e] = events(pipe, "وقال حاكم مدينة مريوان غربي إيران إن 11 عنصرا من الحرس الثوري قتلوا في اشتباك مع مجموعة "
+                       "مسلحة معادية بمنطقة مريوان أمس.", "2018-07-21")
+    assert {e.actor1.inter, e.actor2.inter} == {"state", "rebel"}
+
+
+def test_who_holds_the_place_is_no_side_of_the_act(pipe):
+    # ANT 2018 (Al Arabiya): the army took a range "the Houthis held": a government capture
+    [e] = events(pipe, "انتزعت قوات الجيش اليمني، الخميس، آخر سلسلة جبلية كانت تسيطر عليها ميليشيا الحوثي "
+                       "الانقلابية في مديرية نهم شرق صنعاء.", "2018-03-15")
+    assert e.sub_event_type == "Government regains territory" and e.actor1.inter == "state"
+    # France24 2018: an indefinite "فصائل معارضة" is a side; "قوات مناوئة للنظام" holding a town
+    # is not the one that shelled it; civilians are named by their country
+    text = ("وأفادت وكالة الأنباء الرسمية السورية سانا بأن طفلا قتل وأصيب أربعة مدنيين السبت في شرق دمشق جراء "
+            "قصف نفذته فصائل معارضة في الغوطة.\n"
+            "وقتلت المسعفة مع أفراد من أسرتها عندما طال القصف منزلهم ببلدة كفرسجنة بمحافظة إدلب التي تسيطر عليها "
+            "قوات مناوئة للنظام السوري.")
+    damascus, idlib = events(pipe, text, "2018-03-11")
+    assert damascus.actor1.canonical == "Opposition Rebels (Syria)"
+    # (nobody is named for the Idlib strike here: not the rebels of the Damascus one)
+    assert idlib.actor1 is None and idlib.actor2.canonical == "Civilians (Syria)"

@@ -32,6 +32,8 @@ _TARGET_MARKERS = {"علي", "ضد", "مواقع", "تجمعات", "نقاط", "
                    "اسر", "اعتقال", "اعتقل", "اعتقلت", "مواقعها", "مواقعه", "تحصينات", "معسكر", "قاعده"}
 _SUPPORT_MARKERS = {"اسناد", "باسناد", "دعم", "بدعم", "مسانده", "بمسانده", "بمشاركه", "مشاركه", "بغطاء", "غطاء",
                     "مدعومه", "مدعوم", "المدعومه", "المدعوم", "الموالیه", "حليفه", "حلفاء"}
+_HOLD_MARKERS = {"سيطره", "لسيطره", "بسيطره", "قبضه", "لقبضه"}
+_HOLD_VERBS = {"تسيطر", "يسيطر", "سيطرت", "سيطر", "يسيطرون", "تهيمن", "يهيمن"}
 _HOME_INSTITUTIONS = ("السلطات", "الشرطة", "وزارة", "الأمن الداخلي", "الداخلية")
 _LAM_HEADS = {"قوات", "ميليشيات", "مليشيات", "ميليشيا", "عناصر", "مواقع", "جماعه", "تنظيم", "حركه", "فصايل", "مسلحي",
               "مقاتلي", "تجمعات", "معاقل"}
@@ -64,6 +66,7 @@ class EventAssembler:
     _pairs: list[tuple[Actor, Actor]]      # the sides of the fights told so far
     _last_loc: dict[str, Place]            # event type -> the place of the last such act named
     _pointed: bool                         # the last _places call followed a "في تلك المدينة"
+    _a1_admin: dict[str, str | None]       # event type / sub-type -> governorate of its last actor1's act
     _weak: set[int]                        # id() of the events coded from a toll alone
 
     def __init__(self) -> None:
@@ -74,7 +77,9 @@ class EventAssembler:
         for group in ("killed", "injured", "cumulative", "breakdown", "children", "women", "victims", "another",
                       "none_of", "things"):
             self.cas.add_all(cas[group], group, allow_suffix=False)
-        self.iso2_of = {v["iso3"]: k for k, v in load("actors.yaml")["countries"].items() if v.get("iso3")}
+        countries = load("actors.yaml")["countries"]
+        self.iso2_of = {v["iso3"]: k for k, v in countries.items() if v.get("iso3")}
+        self.country_names = {k: v["name"] for k, v in countries.items() if v.get("name")}
         self.singular = PhraseMatcher()
         self.singular.add_all(cas["singular"], "singular", allow_suffix=False)
         self.compare_words = {fold_key(w) for w in load("time_expressions.yaml")["comparison_before_since"]}
@@ -106,6 +111,7 @@ class EventAssembler:
         weak_events: set[int] = set()
         last_actor1: dict[str, Actor] = {}   # by event type and sub-type: who did it last
         self._pairs = []
+        self._a1_admin = {}
         self._pointed = False
         self._last_loc = {}
         last_chain: list[str] = []
@@ -178,6 +184,8 @@ class EventAssembler:
                     if ev.actor1 is not None:
                         last_actor1[ev.event_type] = ev.actor1
                         last_actor1[ev.sub_event_type] = ev.actor1
+                        self._a1_admin[ev.event_type] = self._a1_admin[ev.sub_event_type] = \
+                            ev.location.admin1 if ev.location is not None else None
                         if ev.actor2 is not None and ev.actor2.inter not in ("civilians",):
                             self._pairs.append((ev.actor1, ev.actor2))
         self._inherit_types(events, weak_events)
@@ -257,14 +265,20 @@ class EventAssembler:
         if a1 is None and sub in ("Remote explosive/landmine/IED", "Suicide bomb", "Grenade"):
             # a bomb nobody claimed is the act of an unidentified armed group (ACLED)
             cc = doc.focus_country
-            a1 = Actor("", f"Unidentified Armed Group ({cc})" if cc else "Unidentified Armed Group", "external")
+            a1 = Actor("", f"Unidentified Armed Group ({self._country_name(doc)})" if cc else "Unidentified Armed Group",
+                       "external")
+        inherited: str | None = None
         if a1 is None and etype == EXPLOSIONS:
             # an unattributed strike: the article's last attributed strike, else its main armed state
+            inherited = sub if sub in last_actor1 else etype if etype in last_actor1 else None
             a1 = last_actor1.get(sub) or last_actor1.get(etype) or self._main_state(doc)
             if a1 is not None and sub == "Air/drone strike" and a1.inter != "state":
                 a1 = self._main_state(doc)
         if etype == BATTLES and a1 is not None and a2 is None:
-            a2 = self._opponent(a1, self._pairs)
+            # a fight has two sides: the other side of this side's last fight, else the armed
+            # side of the other camp the article names most ("اشتباكات مع المتشددين" told by
+            # the Libyan army; "حرر الجيش الليبي منطقة البلاد" in an article on its war with them)
+            a2 = self._opponent(a1, self._pairs) or self._main_adversary(doc, a1)
         if etype == BATTLES and not cls.get("by_actor1") and a1 is not None and a1.inter == "civilians" and a2 is None:
             # a "battle" whose only side is civilians is an attack on them
             etype, sub, civ = VAC, "Attack", True
@@ -301,7 +315,7 @@ class EventAssembler:
             # the demonstrators act; the forces that met them are the other side
             a1, a2 = (protesters[0] if protesters else None), a1
         if etype == "Protests" and a1 is None:
-            a1 = Actor("", f"Protesters ({doc.focus_country or ''})".replace(" ()", ""), "protesters")
+            a1 = Actor("", f"Protesters ({self._country_name(doc)})".replace(" ()", ""), "protesters")
 
         ds, de, prec = self._date(doc, si, t, by_sent["date"].get(si, []))
         published = doc.published
@@ -323,6 +337,11 @@ class EventAssembler:
         places, fallback = self._places(doc, si, t, places_here, others, etype)
         if not places:
             return []
+        if inherited is not None and a1 is not None and places[0].admin1 and \
+                self._a1_admin.get(inherited) not in (None, places[0].admin1):
+            # ... of the same governorate: the rebels who shelled Damascus did not strike Idlib
+            st = self._main_state(doc)
+            a1 = st if st is not None and (a2 is None or not self._same_side(st, a2)) else None
         if fallback and any(a.value.inter == "state" and self.iso2_of.get(a.value.country or "") not in (
                 None, doc.focus_country) and any(w in a.value.name for w in _HOME_INSTITUTIONS) for a in actors):
             # "أعلنت السلطات الكندية مقتل 4 أشخاص": a state's home institutions speak of their own
@@ -338,6 +357,8 @@ class EventAssembler:
                        + (sub == "Agreement"))
             if support < 2:
                 return []
+            # a place pointed back to is named, for merging, as any other
+            fallback = not self._pointed
         s, e = doc.sentence_span(si)
         evidence = doc.text[s:e].strip()
         out: list[tuple[Event, bool]] = []
@@ -468,9 +489,13 @@ class EventAssembler:
             hi += 1
         return min(lo, max(sent.tok_start, t.tok_start - 8)), max(hi, min(sent.tok_end, t.tok_end + 8))
 
-    @staticmethod
-    def _civilians_canonical(doc: Document) -> str:
-        return f"Civilians ({doc.focus_country})" if doc.focus_country else "Civilians"
+    def _civilians_canonical(self, doc: Document) -> str:
+        return f"Civilians ({self._country_name(doc)})" if doc.focus_country else "Civilians"
+
+    def _country_name(self, doc: Document) -> str:
+        """The article's country by name, as the actor lexicon writes it ("Syria", not "SY")."""
+        cc = doc.focus_country or ""
+        return self.country_names.get(cc, cc)
 
     def _main_state(self, doc: Document) -> Actor | None:
         """The state forces the article names most (ties: first named)."""
@@ -483,6 +508,24 @@ class EventAssembler:
             return None
         n, _, a = max(counts.values(), key=lambda v: (v[0], -v[1]))
         return a if n >= 2 else None
+
+    def _main_adversary(self, doc: Document, a1: Actor) -> Actor | None:
+        """The armed side of the other camp the article names most, at least twice: non-state
+        armed groups against a state's forces, the main state against them."""
+        if a1.inter == "state":
+            counts: dict[str, list] = {}
+            for sp in doc.spans.get("actor", ()):
+                a = sp.value
+                if a.inter in ("rebel", "militia", "identity") and not self._same_side(a, a1):
+                    counts.setdefault(a.canonical, [0, sp.start, a])[0] += 1
+            if not counts:
+                return None
+            n, _, best = max(counts.values(), key=lambda v: (v[0], -v[1]))
+            return best if n >= 2 else None
+        if a1.inter in ("rebel", "militia", "identity"):
+            st = self._main_state(doc)
+            return st if st is not None and not self._same_side(st, a1) else None
+        return None
 
     def _opponent(self, a1: Actor, pairs: list[tuple[Actor, Actor]]) -> Actor | None:
         """The other side of the last fight the article gave for this side."""
@@ -559,7 +602,13 @@ class EventAssembler:
                     a2 = sp.value
                     break
         if a1 is None and a2 is not None and etype == BATTLES:
+            # a fight with its sides both told as its objects: "11 عنصرا من الحرس الثوري قتلوا في
+            # اشتباك مع مجموعة مسلحة"
             a1, a2 = a2, None
+            for _, sp in targets:
+                if not self._same_side(sp.value, a1):
+                    a2 = sp.value
+                    break
         return a1, a2
 
     @staticmethod
@@ -579,7 +628,11 @@ class EventAssembler:
         for a in sorted(actors, key=lambda x: x.tok_start):
             prev = {st for k in range(max(0, a.tok_start - 2), a.tok_start) for st, _ in analyses(toks[k].text)}
             joined = a.tok_start == last_end and toks[a.tok_start].text.startswith("و")
-            if prev & _SUPPORT_MARKERS or joined:
+            # who holds the place is no side of the act either: "بلدة كفرسجنة التي تسيطر عليها
+            # قوات مناوئة للنظام", "الخاضعة لسيطرة الحوثيين"
+            holder = bool(prev & _HOLD_MARKERS) or (a.tok_start >= 2 and toks[a.tok_start - 1].text in ("عليها", "عليه")
+                                                    and toks[a.tok_start - 2].text in _HOLD_VERBS)
+            if prev & _SUPPORT_MARKERS or joined or holder:
                 out.update(range(a.tok_start, a.tok_end))
                 last_end = a.tok_end
         return out

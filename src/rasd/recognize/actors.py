@@ -368,7 +368,9 @@ class ActorRecognizer:
                          history) -> _Resolution | None:
         if e.needs_head and not mn.head:
             return None
-        if e.definite:
+        if e.definite and mn.tok_end - mn.tok_start < 2:
+            # a bare word needs its article ("المعارضة", not "معارضة"); a name of several words
+            # ("قوات الجيش والشرطة", "مقاتلين معارضين") is specific as listed
             w = norm[max(mn.start, last.start):last.end]
             if not (w.startswith("ال") or w.startswith("لل")):
                 return None
