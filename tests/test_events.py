@@ -77,9 +77,12 @@ def test_breakdown_duals_and_singulars(pipe, text, published, expected):
      "الثوار.", "2015-07-20", (16, 200, None)),
     ("وقال مكتب الرئيس بول بيا ان 11 شخصا قتلوا و32 أصيبوا بجروح في هجوم انتحاري في مدينة ماروا.",
      "2015-07-23", (11, 32, None)),
+    # "one of the protesters" is one (Sky News Arabia 2018)
+    ("وقال شهود ومسعفون فلسطينيون إنه في خان يونس بجنوب قطاع غزة أطلقت القوات الإسرائيلية أعيرة نارية وأصيب "
+     "أحد المحتجين في ساقه.", "2018-05-14", (None, 1, None)),
 ], ids=["killed-one-injured-figure", "killed-one-injured-word", "combined", "combined-after", "dual-an-and-another",
         "dual-an-another-dual", "not-any", "singular-subject-then-pair", "numeral-after-noun", "one-civilian",
-        "figure-noun-then-next-clause", "toll-before-figure", "figure-noun-killed-and-figure"])
+        "figure-noun-then-next-clause", "toll-before-figure", "figure-noun-killed-and-figure", "one-of-them"])
 def test_tolls_around_figures(pipe, text, published, expected):
     [e] = events(pipe, text, published)
     # a combined toll is kept as text ("30" killed and injured), in neither count

@@ -941,6 +941,9 @@ class EventAssembler:
                 if cas_at.get(k) == "another" and cas_at.get(k - 1) in ("killed", "injured") \
                         and not toks[k].text.startswith("ال"):
                     toll = cas_at.get(k - 1)  # "وأصيب آخر"
+                elif toks[k].text in ("احد", "احدي") and cas_at.get(k + 1) in ("victims", "children", "women") \
+                        and cas_at.get(k - 1) in ("killed", "injured"):
+                    toll = cas_at.get(k - 1)  # "وأصيب أحد المحتجين في ساقه": one of them
                 else:
                     continue
             else:
