@@ -427,3 +427,14 @@ def test_who_holds_the_place_is_no_side_of_the_act(pipe):
     assert damascus.actor1.canonical == "Opposition Rebels (Syria)"
     # (nobody is named for the Idlib strike here: not the rebels of the Damascus one)
     assert idlib.actor1 is None and idlib.actor2.canonical == "Civilians (Syria)"
+
+
+def test_a_year_is_no_toll(pipe):
+    # BBC Arabic 2018 (Cuba): "the rebels killed in the 1953 coup attempt"
+    evs = events(pipe, "وزرت معسكر مونكادا في سانتياغو في كوبا حيث رميت جثث الثوار الذين قتلوا في محاولة 1953 "
+                       "الانقلابية أمس.", "2018-04-20")
+    assert all(e.fatalities != 1953 for e in evs)
+    # ... but a figure of that size with its victims is one
+    [e] = events(pipe, "وأعلنت وزارة الصحة في غزة مقتل 58 فلسطينيا وإصابة 2000 شخص برصاص الجيش الإسرائيلي شرق "
+                       "مدينة غزة أمس.", "2018-05-15")
+    assert (e.fatalities, e.injuries) == (58, 2000)

@@ -799,6 +799,9 @@ class EventAssembler:
             before = [self.cas_at.get(k) for k in range(max(sent.tok_start, prev_num, i0 - 10), i0)]
             if after and after[0] == "things":
                 continue  # "في ثلاثة مستشفيات", "160 قذيفة": a count of things, not of people
+            if q.value is not None and 1900 <= q.value <= 2035 and q.text.isdigit() and not q.qualifier \
+                    and (not after or after[0] not in ("victims", "children", "women", "killed", "injured", "another")):
+                continue  # a year: "الذين قتلوا في محاولة 1953 الانقلابية"
             group: str | None = None
             sub: str | None = None
             own = self.cas_at.get(i0)
