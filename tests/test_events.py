@@ -77,12 +77,15 @@ def test_breakdown_duals_and_singulars(pipe, text, published, expected):
      "الثوار.", "2015-07-20", (16, 200, None)),
     ("وقال مكتب الرئيس بول بيا ان 11 شخصا قتلوا و32 أصيبوا بجروح في هجوم انتحاري في مدينة ماروا.",
      "2015-07-23", (11, 32, None)),
+    # a numeral in a breakdown is no toll of the next clause (CNN Arabic 2018, Ahvaz)
+    ("وأدى الهجوم إلى مقتل 25 شخصا بينهم 12 جنديا وطفل واحد، وإصابة 25 على الأقل في مدينة الأهواز.",
+     "2018-09-23", (25, 25, None)),
     # "one of the protesters" is one (Sky News Arabia 2018)
     ("وقال شهود ومسعفون فلسطينيون إنه في خان يونس بجنوب قطاع غزة أطلقت القوات الإسرائيلية أعيرة نارية وأصيب "
      "أحد المحتجين في ساقه.", "2018-05-14", (None, 1, None)),
 ], ids=["killed-one-injured-figure", "killed-one-injured-word", "combined", "combined-after", "dual-an-and-another",
         "dual-an-another-dual", "not-any", "singular-subject-then-pair", "numeral-after-noun", "one-civilian",
-        "figure-noun-then-next-clause", "toll-before-figure", "figure-noun-killed-and-figure", "one-of-them"])
+        "figure-noun-then-next-clause", "toll-before-figure", "figure-noun-killed-and-figure", "breakdown-numeral", "one-of-them"])
 def test_tolls_around_figures(pipe, text, published, expected):
     [e] = events(pipe, text, published)
     # a combined toll is kept as text ("30" killed and injured), in neither count
@@ -438,3 +441,16 @@ def test_a_year_is_no_toll(pipe):
     [e] = events(pipe, "وأعلنت وزارة الصحة في غزة مقتل 58 فلسطينيا وإصابة 2000 شخص برصاص الجيش الإسرائيلي شرق "
                        "مدينة غزة أمس.", "2018-05-15")
     assert (e.fatalities, e.injuries) == (58, 2000)
+
+
+def test_protesters_killed_is_excessive_force_and_an_ambush_at_an_unknown_place_is_an_event(pipe):
+    # BBC Arabic 2018 (Basra): protesters killed
+    [e] = events(pipe, "وقال رئيس مجلس حقوق الإنسان في البصرة، مهدي التميمي، إن \"ستة محتجين قتلوا، وجرح أكثر من 20 "
+                       "آخرين\".", "2018-09-05")
+    assert (e.sub_event_type, e.fatalities, e.injuries) == ("Excessive force against protesters", 6, 20)
+    # Saudi News Net 2015 (aawsat): an ambush at a place the gazetteer lacks, in an article on Sanaa
+    text = ("وشنت طائرات التحالف غارات على مواقع الحوثيين في أرحب شمال العاصمة صنعاء أمس.\n"
+            "وقال البيان إن الهجوم كان عبارة عن كمين نصب عند جسر مسور بمنطقة خولان، وأسفر عن مقتل 6 من عناصر "
+            "الميليشيات الحوثية وإصابة 3 آخرين.")
+    ambush = [e for e in events(pipe, text, "2015-07-25") if e.fatalities == 6]
+    assert [(e.sub_event_type, e.injuries, e.location.country) for e in ambush] == [("Armed clash", 3, "YE")]

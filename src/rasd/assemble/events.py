@@ -274,6 +274,10 @@ class EventAssembler:
             a1 = last_actor1.get(sub) or last_actor1.get(etype) or self._main_state(doc)
             if a1 is not None and sub == "Air/drone strike" and a1.inter != "state":
                 a1 = self._main_state(doc)
+        if etype == BATTLES and a1 is None and a2 is not None:
+            # only the side that lost is named ("كمين ... أسفر عن مقتل 6 من عناصر الميليشيات
+            # الحوثية"): the other camp of the article fought it
+            a1 = self._opponent(a2, self._pairs) or self._main_adversary(doc, a2)
         if etype == BATTLES and a1 is not None and a2 is None:
             # a fight has two sides: the other side of this side's last fight, else the armed
             # side of the other camp the article names most ("اشتباكات مع المتشددين" told by
@@ -350,9 +354,11 @@ class EventAssembler:
         if fallback:
             # with no place named, only a well-supported statement is an event: two of
             # a date of its own, a toll, both sides, an attributed source
-            # (a place pointed back to, "في المدينة", is one too)
+            # (a place pointed back to, "في المدينة", is one too, and so is a place named in the
+            # act's clause that the gazetteer lacks: "كمين نصب عند جسر مسور بمنطقة خولان")
+            named = any(p.value.unresolved and self.clause[p.tok_start] == self.clause[t.tok_start] for p in places_here)
             support = (bool(by_sent["date"].get(si)) + bool(counts.keys() - {"civ"}) + (a1 is not None and a2 is not None)
-                       + bool(srcs) + self._pointed
+                       + bool(srcs) + self._pointed + named
                        # an agreement has passed its own test, an act told as done ("دخل حيز التنفيذ")
                        + (sub == "Agreement"))
             if support < 2:
@@ -835,11 +841,15 @@ class EventAssembler:
                     # next clause: "فقتل اثنين وجرح ثالثا", "كما قتل 16 وجرح أكثر من 30"
                     group = self.cas_at.get(i0 - 1)
             if q.value in (1, 2) and (toks[i0].text.startswith("واحد") or not toks[i0].text.startswith("و")) and i0 - 2 >= sent.tok_start \
-                    and self.cas_at.get(i0 - 1) in ("victims", "children", "women") \
-                    and self.cas_at.get(i0 - 2) in ("killed", "injured"):
-                # a numeral after its noun belongs to the toll before it: "مقتل شخص واحد، وإصابة
-                # سبعة آخرين" is one killed (not one injured)
-                group = self.cas_at.get(i0 - 2)
+                    and self.cas_at.get(i0 - 1) in ("victims", "children", "women"):
+                if self.cas_at.get(i0 - 2) in ("killed", "injured"):
+                    # a numeral after its noun belongs to the toll before it: "مقتل شخص واحد، وإصابة
+                    # سبعة آخرين" is one killed (not one injured)
+                    group = self.cas_at.get(i0 - 2)
+                elif group is not None and i1 < sent.tok_end and toks[i1].text.startswith("و"):
+                    # ... and one in a breakdown is no toll of the next clause: "مقتل 25 شخصا بينهم 12
+                    # جنديا وطفل واحد، وإصابة 25"
+                    continue
             chained = bool(cat_of) and cat_of[-1][1] == "breakdown" and i0 - cat_of[-1][0].tok_end <= 2
             if sub and ("breakdown" in before[-3:] or chained):  # "بينهم 5 أطفال و4 نساء"
                 cat_of.append((n, "breakdown", sub))
