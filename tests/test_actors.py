@@ -269,3 +269,12 @@ def test_whole_articles_sane(rec):
             assert a.inter in inters
             assert a.inter != "state" or (a.country and len(a.country) == 3)
             assert d.text[sp.start:sp.end] == a.name
+
+
+def test_a_head_before_a_name_that_starts_with_a_generic_word(rec):
+    # Saudi News Net 2015 (aawsat): "عناصر الميليشيات الحوثية" is the Houthis, not generic militias
+    # that the next word rules out; "فصائل معارضة" (indefinite) is the Syrian opposition
+    doc = run(rec, "وأسفر الكمين عن مقتل 6 من عناصر الميليشيات الحوثية وإصابة 3 آخرين في تعز.", "YE")
+    assert [a.value.canonical for a in doc.spans["actor"]] == ["Ansar Allah (Houthis)"]
+    doc = run(rec, "قتل طفل جراء قصف نفذته فصائل معارضة في الغوطة.", "SY")
+    assert [a.value.canonical for a in doc.spans["actor"] if a.value.inter == "rebel"] == ["Opposition Rebels (Syria)"]
