@@ -278,3 +278,15 @@ def test_a_head_before_a_name_that_starts_with_a_generic_word(rec):
     assert [a.value.canonical for a in doc.spans["actor"]] == ["Ansar Allah (Houthis)"]
     doc = run(rec, "قتل طفل جراء قصف نفذته فصائل معارضة في الغوطة.", "SY")
     assert [a.value.canonical for a in doc.spans["actor"] if a.value.inter == "rebel"] == ["Opposition Rebels (Syria)"]
+
+
+@pytest.mark.parametrize("text, focus, canonical", [
+    ("هاجم مسلحي الجماعة الحوثية مواقع الجيش في مأرب", "YE", "Ansar Allah (Houthis)"),
+    ("هاجم عناصر التنظيم الانفصالي مركزا للشرطة", "TR", "PKK: Kurdistan Workers' Party"),
+    ("قتل عناصر الوحدات الكردية في عفرين", "SY", "YPG: People's Protection Units"),
+    ("هاجمت قوات النخبة الشبوانية مواقع القاعدة", "YE", "Popular Resistance (Yemen)"),
+], ids=["group", "organisation", "units", "listed-whole"])
+def test_a_head_word_does_not_hide_a_longer_name(rec, text, focus, canonical):
+    # "عناصر التنظيم" listed whole took "التنظيم" away from "التنظيم الانفصالي"; a head plus the
+    # name the head precedes is the longer name
+    assert [a.value.canonical for a in run(rec, text, focus).spans["actor"]][:1] == [canonical]

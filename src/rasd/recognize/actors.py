@@ -133,9 +133,17 @@ class ActorRecognizer:
         self.next_ok: set[str] = {key_of(fold_key(w))[0] for w in data.get("nisba_exempt", ())}
         self._nisba_ends = tuple(fold_key(s) for s in data.get("nisba_endings", ("ي", "يه", "يين", "يون")))
 
+        all_keys = {key_of(fold_key(str(n))) for e in data.get("actors", ()) for n in e["names"]}
+        longer_from = {k[:i] for k in all_keys for i in range(1, len(k))}   # proper prefixes of names
         for e in data.get("actors", ()):
             entry = self._entry(e, "actor")
+            keys = {key_of(fold_key(str(n))) for n in e["names"]}
             for name in e["names"]:
+                k = key_of(fold_key(str(name)))
+                if len(k) > 1 and k[:1] in self.heads and k[1:] in keys and k[1:] in longer_from:
+                    # "عناصر التنظيم" is the head and the listed "التنظيم": listed whole, it would
+                    # hide a longer name that starts with its second word ("التنظيم الانفصالي")
+                    continue
                 self._add(str(name), entry)
                 self.n_names += 1
         for t in data.get("templates", ()):
