@@ -454,3 +454,11 @@ def test_protesters_killed_is_excessive_force_and_an_ambush_at_an_unknown_place_
             "الميليشيات الحوثية وإصابة 3 آخرين.")
     ambush = [e for e in events(pipe, text, "2015-07-25") if e.fatalities == 6]
     assert [(e.sub_event_type, e.injuries, e.location.country) for e in ambush] == [("Armed clash", 3, "YE")]
+
+
+def test_people_shot_during_confrontations_is_one_attack_by_the_shooters(pipe):
+    # France24 2018: "four Palestinians killed by the Israeli army's fire during confrontations"
+    [e] = events(pipe, "قالت وزارة الصحة في غزة اليوم الجمعة إن أربعة فلسطينين على الأقل قتلوا برصاص الجيش الإسرائيلي "
+                       "خلال مواجهات على حدود القطاع الشرقية.", "2018-04-06")
+    assert (e.sub_event_type, e.fatalities) == ("Attack", 4)
+    assert e.actor1.canonical == "Military Forces of Israel" and e.actor2.inter == "civilians"

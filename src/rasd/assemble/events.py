@@ -32,6 +32,7 @@ _TARGET_MARKERS = {"علي", "ضد", "مواقع", "تجمعات", "نقاط", "
                    "اسر", "اعتقال", "اعتقل", "اعتقلت", "مواقعها", "مواقعه", "تحصينات", "معسكر", "قاعده"}
 _SUPPORT_MARKERS = {"اسناد", "باسناد", "دعم", "بدعم", "مسانده", "بمسانده", "بمشاركه", "مشاركه", "بغطاء", "غطاء",
                     "مدعومه", "مدعوم", "المدعومه", "المدعوم", "الموالیه", "حليفه", "حلفاء"}
+_FIRE_OF = {"برصاص", "رصاص", "بنيران", "نيران", "بنار", "بقذائف", "بصواريخ", "بغارات", "بغاره", "بقصف"}
 _HOLD_MARKERS = {"سيطره", "لسيطره", "بسيطره", "قبضه", "لقبضه"}
 _HOLD_VERBS = {"تسيطر", "يسيطر", "سيطرت", "سيطر", "يسيطرون", "تهيمن", "يهيمن"}
 _HOME_INSTITUTIONS = ("السلطات", "الشرطة", "وزارة", "الأمن الداخلي", "الداخلية")
@@ -155,6 +156,13 @@ class EventAssembler:
                 strong.append(next(t for t in weapons if self._form(doc, t) == "aim"))
             if any(t.value.cls == "territory" for t in strong):
                 # the fighting of a capture is part of it: "سيطرت على ... خلال معارك محتدمة"
+                strong = [t for t in strong if t.value.cls != "clash"]
+            if any(t.value.cls in ("shooting", "execution") for t in strong) and any(t.value.cls == "clash" for t in strong) \
+                    and not any(a.value.inter in ("rebel", "militia", "identity", "external")
+                                for a in by_sent["actor"].get(si, [])):
+                # people shot "during confrontations" with no armed side facing the shooters: the
+                # shooting is the act, the confrontations its setting ("قتلوا برصاص الجيش الإسرائيلي
+                # خلال مواجهات على حدود القطاع")
                 strong = [t for t in strong if t.value.cls != "clash"]
             if strong:
                 chosen = strong
@@ -575,7 +583,10 @@ class EventAssembler:
             if near_toll & {"killed", "injured"}:
                 is_target = True
             explicit = a.tok_start >= t.tok_end and prev & _AGENT_MARKERS and a.value.inter != "civilians"
-            if explicit:
+            # "قتلوا برصاص الجيش الإسرائيلي": whose bullets or fire it was is the author, wherever
+            # the act's word stands
+            shooter = a.tok_start >= 1 and toks[a.tok_start - 1].text in _FIRE_OF and a.value.inter != "civilians"
+            if explicit or shooter:
                 is_target = False
             if a.tok_start in backing:
                 continue  # "بإسناد من طيران التحالف": a supporting side is neither author nor target
@@ -583,7 +594,7 @@ class EventAssembler:
             same_clause = self.clause[a.tok_start] == self.clause[t.tok_start]
             # Arabic is verb-first: an actor right after the trigger is its subject
             score = dist + (0 if same_clause else 20) + (0 if a.tok_start >= t.tok_end and dist <= 3 else 2)
-            if explicit:
+            if explicit or shooter:
                 score -= 10  # "إطلاق صاروخ ... من قبل الميليشيا الحوثية"
             (targets if is_target else agents).append((score, a))
         # "ميليشيات الحوثي وقوات صالح": a side joined by و to the one before it ranks with it
@@ -1035,7 +1046,14 @@ class EventAssembler:
     @staticmethod
     def _fill(keep: Event, other: Event) -> Event:
         """``keep`` with the fields it lacks taken from ``other``."""
-        for k in ("actor1", "actor2", "fatalities", "injuries", "fatalities_text", "injuries_text",
+        for k in ("actor1", "actor2"):
+            # a side the kept report already names is not the other side too (a clash with the
+            # army as its author merged with a toll that named the army as the shooter)
+            a, b = getattr(keep, k), getattr(other, k)
+            mine = keep.actor2 if k == "actor1" else keep.actor1
+            if a is None and b is not None and not (mine is not None and mine.canonical == b.canonical):
+                setattr(keep, k, b)
+        for k in ("fatalities", "injuries", "fatalities_text", "injuries_text",
                   "children_killed", "women_killed", "children_injured", "women_injured"):
             if getattr(keep, k) is None and getattr(other, k) is not None:
                 setattr(keep, k, getattr(other, k))
