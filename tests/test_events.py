@@ -462,3 +462,15 @@ def test_people_shot_during_confrontations_is_one_attack_by_the_shooters(pipe):
                        "خلال مواجهات على حدود القطاع الشرقية.", "2018-04-06")
     assert (e.sub_event_type, e.fatalities) == ("Attack", 4)
     assert e.actor1.canonical == "Military Forces of Israel" and e.actor2.inter == "civilians"
+
+
+def test_people_shot_where_a_protest_met_force_are_its_toll(pipe):
+    # ANT 2018 (Al Arabiya, Gaza border, 14 May): the shooting and the demonstration it met are one
+    # event, the protest with excessive force, with the shooting's toll
+    text = ("قتل 25 فلسطينياً وأصيب أكثر من 900 آخرين برصاص الاحتلال الإسرائيلي، الاثنين، خلال المواجهات على حدود "
+            "قطاع غزة.\n"
+            "وكان آلاف الفلسطينيين احتشدوا قرب حدود القطاع مع إسرائيل في وقت سابق الاثنين، وأطلق الجيش الإسرائيلي "
+            "الغاز المسيل للدموع على المتظاهرين.")
+    [e] = events(pipe, text, "2018-05-14")
+    assert (e.sub_event_type, e.fatalities, e.injuries) == ("Excessive force against protesters", 25, 900)
+    assert e.actor1.inter == "protesters" and e.actor2.canonical == "Military Forces of Israel"

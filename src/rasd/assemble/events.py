@@ -203,7 +203,7 @@ class EventAssembler:
         if head is not None:
             body_types = {ev.event_type for ev, si, _ in events if si != head}
             events = [x for x in events if not (x[1] == head and x[0].event_type in body_types)]
-        doc.events = self._merge(events)
+        doc.events = self._fold_into_protests(self._merge(events))
 
     @staticmethod
     def _headline(doc: Document) -> int | None:
@@ -1025,6 +1025,31 @@ class EventAssembler:
             else:
                 merged[target] = (self._fill(m, ev), mfb and fallback)
         return [m for m, _ in merged]
+
+    def _fold_into_protests(self, evs: list[Event]) -> list[Event]:
+        """People shot by state forces where and when a demonstration was met with force are
+        that demonstration's toll (ACLED codes them as the protest, "Excessive force against
+        protesters"): "قتلوا برصاص الجيش الإسرائيلي خلال مواجهات على حدود القطاع" in an article on
+        the border protests of that day."""
+        protests = [e for e in evs if e.event_type == "Protests"
+                    and e.sub_event_type in ("Excessive force against protesters", "Protest with intervention")]
+        if not protests:
+            return evs
+        out: list[Event] = []
+        for e in evs:
+            if e.event_type == VAC and e.sub_event_type == "Attack" and e.actor1 is not None \
+                    and e.actor1.inter == "state" and (e.actor2 is None or e.actor2.inter == "civilians"):
+                host = next((p for p in protests if p.date_start <= e.date_end + timedelta(days=0)
+                             and e.date_start <= p.date_end and p.location is not None and e.location is not None
+                             and self._same_place(p.location, e.location, True)), None)
+                if host is not None:
+                    host.sub_event_type = "Excessive force against protesters"
+                    if host.actor2 is None:
+                        host.actor2 = e.actor1
+                    self._fill(host, e)
+                    continue
+            out.append(e)
+        return out
 
     @staticmethod
     def _same_place(a: Place, b: Place, either_fallback: bool) -> bool:
