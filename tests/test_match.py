@@ -195,3 +195,10 @@ def test_arabic_letters_glued_to_a_figure_are_two_words():
     from rasd.text.segment import words
     assert words("قتل حينها61 فلسطينيا")[0] == ["قتل", "حينها", "61", "فلسطينيا"]
     assert words("ديالي57 كم و32 F35")[0] == ["ديالي", "57", "كم", "و32", "F35"]
+
+
+def test_an_initial_does_not_end_a_sentence():
+    # Saudi News Net 2015: "(د. ب. أ)" (dpa) and "د." (Dr.) are initials
+    from rasd.text.segment import sentence_bounds
+    t = "وقالت مصادر لوكالة الأنباء الألمانية (د. ب. أ) إن طيران الجيش نفذ طلعاته. وقال د. محمد إن القصف مستمر."
+    assert len(sentence_bounds(t)) == 2

@@ -15,7 +15,9 @@ _TOKEN = re.compile(r"[^\W_]+(?:[.,][0-9]+)*", re.UNICODE)
 # A sentence ends at . ! ? ؟ followed by space/quote/end, or at a line break.  (Written
 # to open with a character class, which the regex engine scans for fast: the same as
 # (?:[.!?؟]+["')\]]*(?=\s|$))|\n+ )
-_SENT_END = re.compile(r"""[.!?؟\n](?:(?<=[.!?؟])[.!?؟]*["')\]]*(?=\s|$)|(?<=\n)\n*)""")
+# A dot after a lone letter is an initial, not an end: "(د. ب. أ)", "د. محمد".
+_SENT_END = re.compile(r"""[.!?؟\n](?<![ (."«][\u0621-\u064a]\.)(?<!^[\u0621-\u064a]\.)"""
+                       r"""(?:(?<=[.!?؟])[.!?؟]*["')\]]*(?=\s|$)|(?<=\n)\n*)""")
 _SENT_FIRST = ".!?؟\n"
 
 
