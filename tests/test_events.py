@@ -474,3 +474,16 @@ def test_people_shot_where_a_protest_met_force_are_its_toll(pipe):
     [e] = events(pipe, text, "2018-05-14")
     assert (e.sub_event_type, e.fatalities, e.injuries) == ("Excessive force against protesters", 25, 900)
     assert e.actor1.inter == "protesters" and e.actor2.canonical == "Military Forces of Israel"
+
+
+def test_a_campaign_a_penalty_and_worshippers_turned_out_are_no_political_violence(pipe):
+    # ANT 2018 (BBC Arabic, Sky News Arabia)
+    for text, published in [
+        ("في كازاخستان المحافظة، لا تجرؤ العديد من النساء على الحديث عن الاغتصاب، لكن حملة محلية بدأت بتشجيعهن "
+         "على رفع أصواتهن في ألماتي أمس.", "2018-05-10"),
+        ("وتصل عقوبة سب الزعيم الأعلى لكوريا الشمالية حد الإعدام في كوريا الشمالية.", "2018-06-10"),
+    ]:
+        assert events(pipe, text, published) == [], text
+    evs = events(pipe, "أغلقت الشرطة الإسرائيلية أبواب المسجد الأقصى في القدس الشرقية الجمعة وقامت بطرد المصلين من "
+                       "الساحات.", "2018-07-27")
+    assert not any(e.event_type == "Battles" for e in evs)
