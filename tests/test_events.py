@@ -487,3 +487,11 @@ def test_a_campaign_a_penalty_and_worshippers_turned_out_are_no_political_violen
     evs = events(pipe, "أغلقت الشرطة الإسرائيلية أبواب المسجد الأقصى في القدس الشرقية الجمعة وقامت بطرد المصلين من "
                        "الساحات.", "2018-07-27")
     assert not any(e.event_type == "Battles" for e in evs)
+
+
+def test_a_machine_that_blew_up_is_no_attack(pipe):
+    # CNN Arabic 2018: an airliner's engine exploded; ANT 2018: an accidental blast in a workshop
+    assert events(pipe, "وكان محرك طائرة الرحلة رقم 1380 التابعة لشركة ساوث وست إيرلاينز قد انفجر فوق بنسلفانيا، "
+                        "الثلاثاء، بعد إقلاع الطائرة من مطار لاغارديا في نيويورك.", "2018-04-20") == []
+    assert events(pipe, "قتل فلسطينيان وأصيب ستة آخرون بجروح في قطاع غزة السبت في انفجار عرضي وقع في مصنع.",
+                  "2018-06-30") == []

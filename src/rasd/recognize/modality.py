@@ -81,8 +81,8 @@ def blocked(trigger: Span, cues: list[Span], clause_of: list[int]) -> str | None
     weak = trigger.value.cls in ("killing", "injuring")
     for c in cues:
         mod: Modality = c.value
-        if mod.weak_only and not weak:
-            continue
+        if mod.weak_only and not (weak or (mod.kind == "mishap" and not trigger.value.strong)):
+            continue  # (a mishap also explains a bare blast: "انفجر محرك الطائرة")
         if mod.sentence:
             return mod.kind
         if c.tok_end <= t and t - c.tok_end < mod.reach and (mod.cross_clause or clause_of[c.tok_end - 1] == clause_of[t]):
