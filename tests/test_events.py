@@ -147,6 +147,12 @@ def test_an_agreement_sought_is_none_and_one_in_force_needs_no_place(pipe):
             "الفلسطينية بعد تصعيد عسكري خطير شهده القطاع المحاصر.")
     agreements = [e for e in events(pipe, text, "2018-07-22") if e.sub_event_type == "Agreement"]
     assert [(e.location.country, e.date_start) for e in agreements] == [("PS", date(2018, 7, 20))]
+    # a truce with no side named is between the article's armed camps (Sky News Arabia 2018)
+    text = ("وقصفت قوات النظام السوري مدينة دوما التي يسيطر عليها جيش الإسلام في الغوطة الشرقية أمس.\n"
+            "وقال جيش الإسلام إن مقاتليه صدوا هجوما لقوات النظام السوري على أطراف حرستا.\n"
+            "دخلت الهدنة الإنسانية لخمس ساعات حيز التنفيذ في الغوطة الشرقية المحاصرة قرب دمشق الثلاثاء.")
+    [e] = [e for e in events(pipe, text, "2018-02-27") if e.sub_event_type == "Agreement"]
+    assert (e.actor1.inter, e.actor2.canonical) == ("rebel", "Military Forces of Syria")
 
 
 def test_dual_raids_and_the_coalition_as_an_air_agent(pipe):

@@ -329,6 +329,14 @@ class EventAssembler:
         if etype == "Protests" and a1 is None:
             a1 = Actor("", f"Protesters ({self._country_name(doc)})".replace(" ()", ""), "protesters")
 
+        camps = False  # the sides were taken from the article, not named here
+        if sub == "Agreement" and a1 is None:
+            # a truce with no side named is between the article's armed camps ("دخلت الهدنة حيز
+            # التنفيذ في الغوطة" in an article on the regime and the rebels)
+            st = self._main_state(doc)
+            a1 = self._main_adversary(doc, st) if st is not None else None
+            if a1 is not None:
+                a2, camps = st, True
         ds, de, prec = self._date(doc, si, t, by_sent["date"].get(si, []))
         published = doc.published
         assert published is not None  # Pipeline.run dates every document before its stages
@@ -365,7 +373,8 @@ class EventAssembler:
             # (a place pointed back to, "في المدينة", is one too, and so is a place named in the
             # act's clause that the gazetteer lacks: "كمين نصب عند جسر مسور بمنطقة خولان")
             named = any(p.value.unresolved and self.clause[p.tok_start] == self.clause[t.tok_start] for p in places_here)
-            support = (bool(by_sent["date"].get(si)) + bool(counts.keys() - {"civ"}) + (a1 is not None and a2 is not None)
+            support = (bool(by_sent["date"].get(si)) + bool(counts.keys() - {"civ"})
+                       + (a1 is not None and a2 is not None and not camps)
                        + bool(srcs) + self._pointed + named
                        # an agreement has passed its own test, an act told as done ("دخل حيز التنفيذ")
                        + (sub == "Agreement"))
