@@ -501,3 +501,18 @@ def test_a_machine_that_blew_up_is_no_attack(pipe):
                         "الثلاثاء، بعد إقلاع الطائرة من مطار لاغارديا في نيويورك.", "2018-04-20") == []
     assert events(pipe, "قتل فلسطينيان وأصيب ستة آخرون بجروح في قطاع غزة السبت في انفجار عرضي وقع في مصنع.",
                   "2018-06-30") == []
+
+
+def test_the_same_toll_told_twice_is_one_act(pipe):
+    # Saudi News Net 2015 (al-madina, Aleppo): the lead and the monitor's quote give the same 18
+    text = ("قتل 18 شخصًا وأصيب العشرات بجروح أمس الثلاثاء في سقوط صاروخ مصدره قوات النظام السوري على حي شعبي في "
+            "وسط مدينة حلب في شمال سوريا، بحسب ما ذكر المرصد السوري لحقوق الإنسان.\n"
+            "وقال مدير المرصد رامي عبدالرحمن: «سقط الصاروخ على حي المغاير الشعبي في حلب القديمة الواقع تحت سيطرة "
+            "المعارضة، ما تسبب بمقتل 18 شخصًا بينهم طفل، ووقوع عشرات الجرحى».")
+    [e] = [e for e in events(pipe, text, "2015-07-22") if e.fatalities == 18]
+    assert e.location.admin1 == "Aleppo"
+    # ... and when the detail names its place apart (one the gazetteer lacks) and its other side
+    text = ("وأفاد مصدر أمني عراقي أمس الاثنين بمقتل 12 مسلحاً من تنظيم داعش شمال شرق بغداد.\n"
+            "وقال المصدر إن قوة أمنية تابعة لقيادة عمليات دجلة تمكنت من قتل 12 مسلحاً من داعش في ناحية العظيم.")
+    [e] = [e for e in events(pipe, text, "2015-07-21") if e.fatalities == 12]
+    assert {e.actor1.inter, e.actor2.inter} == {"state", "rebel"}

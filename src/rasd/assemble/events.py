@@ -1000,6 +1000,7 @@ class EventAssembler:
             loc = ev.location
             assert loc is not None  # every assembled event has a place (_events_for)
             target = None
+            apart = False  # merged by their toll though placed apart
             for j, (m, mfb) in enumerate(merged):
                 if m.event_type != ev.event_type:
                     continue
@@ -1010,7 +1011,13 @@ class EventAssembler:
                     continue
                 mloc = m.location
                 assert mloc is not None  # every assembled event has a place (_events_for)
-                if not self._same_place(loc, mloc, fallback or mfb):
+                # the same toll of the same kind of act on the same day is the same act told twice,
+                # once summed up and once in detail ("مقتل 19 مسلحا من داعش شمال شرق بغداد" and
+                # "تمكنت من قتل 19 مسلحا من داعش ... لولاية جبال حمرين")
+                same_toll = ev.fatalities is not None and ev.fatalities >= 3 and ev.fatalities == m.fatalities \
+                    and ev.sub_event_type == m.sub_event_type and loc.country == mloc.country
+                placed_apart = not self._same_place(loc, mloc, fallback or mfb)
+                if placed_apart and not same_toll:
                     continue
                 if (fallback or mfb) and mloc.name != loc.name and m.actor2 is not None \
                         and ev.actor2 is not None and not self._same_side(m.actor2, ev.actor2):
@@ -1019,7 +1026,7 @@ class EventAssembler:
                     continue
                 if m.event_type == BATTLES and m.sub_event_type != ev.sub_event_type and not (fallback or mfb):
                     continue  # a capture and a clash reported apart, each with its place, stay apart
-                target = j
+                target, apart = j, placed_apart
                 break
             if target is None:
                 sent_of[len(merged)] = {si}
@@ -1027,6 +1034,11 @@ class EventAssembler:
                 continue
             sent_of[target].add(si)
             m, mfb = merged[target]
+            if apart and not fallback and not mfb and m.location is not None and loc.geo_precision < m.location.geo_precision:
+                # told twice in two places: the finer one
+                m.location = loc
+                if "location" in ev.spans:
+                    m.spans["location"] = ev.spans["location"]
             if (mfb and not fallback) or (id(m) in self._weak and id(ev) not in self._weak and mfb == fallback):
                 # the named place is better than the fallback; the act better than its toll
                 ev2 = self._fill(ev, m)
@@ -1072,7 +1084,9 @@ class EventAssembler:
 
     def _compatible_sides(self, a: Event, b: Event) -> bool:
         if a.actor1 and b.actor1 and not self._same_side(a.actor1, b.actor1):
-            if a.event_type == BATTLES and b.actor2 and self._same_side(a.actor1, b.actor2):
+            # a fight told from either side: "X fought Y" and "Y was fought" (either way round)
+            if a.event_type == BATTLES and ((b.actor2 and self._same_side(a.actor1, b.actor2))
+                                            or (a.actor2 and self._same_side(b.actor1, a.actor2))):
                 return True
             return False
         return True
@@ -1082,10 +1096,14 @@ class EventAssembler:
         """``keep`` with the fields it lacks taken from ``other``."""
         for k in ("actor1", "actor2"):
             # a side the kept report already names is not the other side too (a clash with the
-            # army as its author merged with a toll that named the army as the shooter)
-            a, b = getattr(keep, k), getattr(other, k)
+            # army as its author merged with a toll that named the army as the shooter); a fight
+            # told from the other side gives its other side
+            if getattr(keep, k) is not None:
+                continue
             mine = keep.actor2 if k == "actor1" else keep.actor1
-            if a is None and b is not None and not (mine is not None and mine.canonical == b.canonical):
+            alts = [getattr(other, k)] + ([other.actor1, other.actor2] if keep.event_type == BATTLES else [])
+            b = next((x for x in alts if x is not None and not (mine is not None and mine.canonical == x.canonical)), None)
+            if b is not None:
                 setattr(keep, k, b)
         for k in ("fatalities", "injuries", "fatalities_text", "injuries_text",
                   "children_killed", "women_killed", "children_injured", "women_injured"):
