@@ -516,3 +516,9 @@ def test_the_same_toll_told_twice_is_one_act(pipe):
             "وقال المصدر إن قوة أمنية تابعة لقيادة عمليات دجلة تمكنت من قتل 12 مسلحاً من داعش في ناحية العظيم.")
     [e] = [e for e in events(pipe, text, "2015-07-21") if e.fatalities == 12]
     assert {e.actor1.inter, e.actor2.inter} == {"state", "rebel"}
+
+
+def test_bodies_with_no_count_are_what_an_act_left(pipe):
+    # France24 2018 (Ghouta): a UN official smelt "the bodies still under the rubble" in Douma
+    assert events(pipe, "واعتبر ممثل مفوضية الأمم المتحدة لشؤون اللاجئين في سوريا الجمعة أن الوضع صعب، مشيراً بعد "
+                        "زيارته دوما إلى رائحة نفاذة نتيجة الجثث التي لا تزال تحت الأنقاض.", "2018-03-10") == []

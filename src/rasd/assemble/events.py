@@ -492,6 +492,8 @@ class EventAssembler:
         places = [p for p in by_sent["place"].get(si, []) if p.value.kind not in ("dateline", "country")]
         if not (places and by_sent["date"].get(si)):
             return False
+        if all(doc.tokens[x.tok_start].text.removeprefix("ال").startswith(("جثث", "جثه", "جثت", "جثام")) for x in live):
+            return False  # bodies with no count are what an act left ("الجثث التي لا تزال تحت الأنقاض")
         if all(x.value.cls == "bombard" and "ستهد" in doc.tokens[x.tok_start].text for x in live):
             # a bare "targeted" is an attack only when an armed side does it ("واستهدفت ميليشيا
             # الحوثي، الأحد، قرية ..."), not "الاستهداف المستمر لأساس الفكرة"
