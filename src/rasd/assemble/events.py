@@ -1060,14 +1060,14 @@ class EventAssembler:
             return evs
         out: list[Event] = []
         for e in evs:
-            if e.event_type == VAC and e.sub_event_type == "Attack" and e.actor1 is not None \
-                    and e.actor1.inter == "state" and (e.actor2 is None or e.actor2.inter == "civilians"):
+            if e.event_type == VAC and e.sub_event_type == "Attack" and (e.actor1 is None or e.actor1.inter == "state") \
+                    and (e.actor2 is None or e.actor2.inter == "civilians"):
                 host = next((p for p in protests if p.date_start <= e.date_end + timedelta(days=0)
                              and e.date_start <= p.date_end and p.location is not None and e.location is not None
                              and self._same_place(p.location, e.location, True)), None)
                 if host is not None:
                     host.sub_event_type = "Excessive force against protesters"
-                    if host.actor2 is None:
+                    if host.actor2 is None and e.actor1 is not None:
                         host.actor2 = e.actor1
                     self._fill(host, e)
                     continue
