@@ -522,3 +522,12 @@ def test_bodies_with_no_count_are_what_an_act_left(pipe):
     # France24 2018 (Ghouta): a UN official smelt "the bodies still under the rubble" in Douma
     assert events(pipe, "واعتبر ممثل مفوضية الأمم المتحدة لشؤون اللاجئين في سوريا الجمعة أن الوضع صعب، مشيراً بعد "
                         "زيارته دوما إلى رائحة نفاذة نتيجة الجثث التي لا تزال تحت الأنقاض.", "2018-03-10") == []
+
+
+def test_protesters_who_storm_or_burn_are_a_violent_demonstration_and_a_raid_that_met_fire_is_a_fight(pipe):
+    # France24 2018 (Najaf); CNN Arabic 2018 (Sinai)
+    [e] = events(pipe, "واقتحم متظاهرون غاضبون مساء الجمعة مطار النجف الدولي.", "2018-07-15")
+    assert e.sub_event_type == "Violent demonstration"
+    evs = events(pipe, "وأضاف المتحدث أنه تم القضاء على 30 عنصرا تكفيريا مسلحا خلال تبادل لإطلاق النار مع قوة "
+                       "المداهمات بمناطق العمليات في شمال سيناء أمس.", "2018-02-20")
+    assert [e.sub_event_type for e in evs] == ["Armed clash"]

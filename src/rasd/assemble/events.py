@@ -157,6 +157,10 @@ class EventAssembler:
             if any(t.value.cls == "territory" for t in strong):
                 # the fighting of a capture is part of it: "سيطرت على ... خلال معارك محتدمة"
                 strong = [t for t in strong if t.value.cls != "clash"]
+            if any(t.value.cls == "clash" for t in strong):
+                # a raid that met fire is the fight: "القضاء على 30 عنصرا خلال تبادل لإطلاق النار مع
+                # قوة المداهمات" (an arrest in it stays: "ألقت القبض على")
+                strong = [t for t in strong if not (t.value.cls == "arrests" and "داهم" in doc.tokens[t.tok_start].text)]
             if any(t.value.cls in ("shooting", "execution") for t in strong) and any(t.value.cls == "clash" for t in strong) \
                     and not any(a.value.inter in ("rebel", "militia", "identity", "external")
                                 for a in by_sent["actor"].get(si, [])):
