@@ -531,3 +531,11 @@ def test_protesters_who_storm_or_burn_are_a_violent_demonstration_and_a_raid_tha
     evs = events(pipe, "وأضاف المتحدث أنه تم القضاء على 30 عنصرا تكفيريا مسلحا خلال تبادل لإطلاق النار مع قوة "
                        "المداهمات بمناطق العمليات في شمال سيناء أمس.", "2018-02-20")
     assert [e.sub_event_type for e in evs] == ["Armed clash"]
+
+
+def test_arrests_are_the_states(pipe):
+    # BBC Arabic 2018 (Sinai): the army killed 71 and arrested five "takfiris": the army arrests
+    text = ("أعلن متحدث باسم الجيش المصري أن الجيش المصري قتل 16 مسلحا في شمال سيناء أمس.\n"
+            "وأعلن متحدث باسم الجيش المصري إلقاء القبض على خمسة آخرين من التكفيريين في العريش أمس.")
+    [e] = [e for e in events(pipe, text, "2018-02-22") if e.sub_event_type == "Arrests"]
+    assert e.actor1.canonical.startswith("Military Forces of Egypt") and e.actor2.inter == "rebel"

@@ -330,6 +330,13 @@ class EventAssembler:
         if etype == "Protests" and a1 is not None and a1.inter in ("state", "militia"):
             # the demonstrators act; the forces that met them are the other side
             a1, a2 = (protesters[0] if protesters else None), a1
+        if sub == "Arrests" and (a1 is None or a1.inter != "state"):
+            # arrests are a state's: a non-state side named is the one arrested ("وإلقاء القبض على
+            # خمسة آخرين من التكفيريين"); the arresting forces are the article's main state
+            if a1 is not None and a2 is None:
+                a2 = a1
+            st = self._main_state(doc)
+            a1 = st if st is not None and (a2 is None or not self._same_side(st, a2)) else None
         if etype == "Protests" and a1 is None:
             a1 = Actor("", f"Protesters ({self._country_name(doc)})".replace(" ()", ""), "protesters")
 
