@@ -539,3 +539,14 @@ def test_arrests_are_the_states(pipe):
             "وأعلن متحدث باسم الجيش المصري إلقاء القبض على خمسة آخرين من التكفيريين في العريش أمس.")
     [e] = [e for e in events(pipe, text, "2018-02-22") if e.sub_event_type == "Arrests"]
     assert e.actor1.canonical.startswith("Military Forces of Egypt") and e.actor2.inter == "rebel"
+
+
+def test_a_war_of_words_a_prison_camp_and_a_road_accident_are_no_acts(pipe):
+    # ANT 2018 (CNN Arabic, BBC Arabic)
+    for text, published in [
+        ("وجاءت القمة الكورية التي عقدت على الحدود بين البلدين في بانمونجوم بعد أشهر من معارك كلامية بين "
+         "الجانبين.", "2018-04-27"),
+        ("وكان ترامب قد وقع قبل أسابيع أمرا تنفيذيا لإبقاء مركز الاعتقال في خليج غوانتانامو بكوبا مفتوحا.", "2018-02-01"),
+        ("قُتل 19 شخصا، بينهم أطفال، في تركيا بعد انحراف شاحنة نقل عملاقة عن الطريق في ولاية بورصة أمس.", "2018-05-01"),
+    ]:
+        assert events(pipe, text, published) == [], text
