@@ -113,7 +113,7 @@ def test_words_are_the_token_pattern_s_words():
     import lzma
     from pathlib import Path
 
-    from rasd.text.segment import _EDGE, _GLUED_PARTS, _TOKEN, words
+    from rasd.text.segment import _EDGE, _GLUED, _GLUED_PARTS, _TOKEN, words
 
     assert not any(c.isalnum() for c in _EDGE)   # stripping them never cuts into a word
 
@@ -122,7 +122,7 @@ def test_words_are_the_token_pattern_s_words():
         ws, ss = [], []
         for m in _TOKEN.finditer(t):
             w = m.group()
-            glued = re.search(r"[\u0621-\u064a][0-9]|[0-9][\u0621-\u064a]", w) and not re.fullmatch(r"و[0-9]+", w)
+            glued = _GLUED.search(w) and not re.fullmatch(r"و[0-9]+", w)
             for part in (_GLUED_PARTS.finditer(w) if glued else [re.match(r".*", w)]):
                 ws.append(part.group())
                 ss.append(m.start() + part.start())

@@ -66,7 +66,6 @@ class EventAssembler:
     compare_words: set[str]                # folded words that make "منذ" a comparison
     _pairs: list[tuple[Actor, Actor]]      # the sides of the fights told so far
     _last_loc: dict[str, Place]            # event type -> the place of the last such act named
-    _pointed: bool                         # the last _places call followed a "في تلك المدينة"
     _a1_admin: dict[str, str | None]       # event type / sub-type -> governorate of its last actor1's act
     _weak: set[int]                        # id() of the events coded from a toll alone
 
@@ -113,7 +112,6 @@ class EventAssembler:
         last_actor1: dict[str, Actor] = {}   # by event type and sub-type: who did it last
         self._pairs = []
         self._a1_admin = {}
-        self._pointed = False
         self._last_loc = {}
         last_chain: list[str] = []
         for si in range(len(doc.sentences)):
@@ -130,8 +128,8 @@ class EventAssembler:
             # a trigger inside a name ("هيئة تحرير الشام") is no act; one that opens it is ("غارات إسرائيلية")
             dates_here = by_sent["date"].get(si, [])
             # "بهجوم كيماوي محتمل" with its victims counted is a suspected act, not a possible one
-            if any(m.value.kind == "expected" for m in mods) and self._has_toll(doc, si):
-                mods = [m for m in mods if m.value.kind != "expected"]
+            if any(m.value.unless_toll for m in mods) and self._has_toll(doc, si):
+                mods = [m for m in mods if not m.value.unless_toll]
             live = [t for t in trig if blocked(t, mods, self.clause) is None
                     and not any(n.start < t.start and t.end <= n.end for n in names)
                     # "فجر الأربعاء" is a time (dawn), not "فجّر" (detonated)
@@ -141,7 +139,7 @@ class EventAssembler:
             if not live:
                 continue
             live = [t for t in live if t.value.cls != "non_event" and not (
-                t.value.cls == "territory" and not by_sent["date"].get(si) and self._describes(doc, t))]
+                t.value.cls == "territory" and not dates_here and self._describes(doc, t))]
             if not live:
                 continue
             strong = [t for t in live if t.value.strong]
@@ -249,10 +247,15 @@ class EventAssembler:
         sent = doc.sentences[si]
         cues = by_sent["cue"].get(si, [])
         win = self._window(t, sent)
+        srcs = by_sent["source"].get(si, [])
+        actors = [a for a in by_sent["actor"].get(si, [])  # "الدفاع المدني" as a source is not a side
+                  if not any(s.start <= a.start < s.end or a.start <= s.start < a.end for s in srcs)]
         # a supporting side's words say nothing of the act's means: "قوة أمنية، وبمساندة الحشد
-        # الشعبي والطيران العسكري، تمكنت من قتل 19 مسلحا" is no air strike
-        backing = self._supporting(doc, [a for a in by_sent["actor"].get(si, []) if not (a.tok_start <= t.tok_start < a.tok_end)])
-        groups = {c.value for c in cues if win[0] <= c.tok_start < win[1] and c.tok_start not in backing}
+        # الشعبي والطيران العسكري، تمكنت من قتل 19 مسلحا" is no air strike (the words of the act
+        # itself stay: "طيران التحالف" named in its own trigger)
+        backing = self._supporting(doc, actors)
+        groups = {c.value for c in cues if win[0] <= c.tok_start < win[1]
+                  and (c.tok_start not in backing or t.tok_start <= c.tok_start < t.tok_end)}
         sent_groups = {c.value for c in cues}
         etype, sub = cls["event_type"], cls["sub_event_type"]
         civ = bool(cls.get("civilian_targeting", False))
@@ -266,10 +269,7 @@ class EventAssembler:
                 civ = r.get("civilian_targeting", civ)
                 break
 
-        srcs = by_sent["source"].get(si, [])
-        actors = [a for a in by_sent["actor"].get(si, [])  # "الدفاع المدني" as a source is not a side
-                  if not any(s.start <= a.start < s.end or a.start <= s.start < a.end for s in srcs)]
-        a1, a2 = self._sides(doc, t, actors, etype)
+        a1, a2 = self._sides(doc, t, actors, etype, backing)
         if sub == "Air/drone strike" and a1 is not None and a1.inter in ("rebel", "militia", "identity") \
                 and not (groups & {"drone"}):
             # warplanes and helicopters are flown by states: a non-state side named here is the target
@@ -365,7 +365,7 @@ class EventAssembler:
                        and not self._headquarters(doc, p)
                        and not self._backer(doc, p)]
         others = [o for o in chosen if o is not t and o.value.cls != t.value.cls]
-        places, fallback = self._places(doc, si, t, places_here, others, etype)
+        places, fallback, pointed = self._places(doc, si, t, places_here, others, etype)
         if not places:
             return []
         if inherited is not None and a1 is not None and places[0].admin1 and \
@@ -386,13 +386,13 @@ class EventAssembler:
             named = any(p.value.unresolved and self.clause[p.tok_start] == self.clause[t.tok_start] for p in places_here)
             support = (bool(by_sent["date"].get(si)) + bool(counts.keys() - {"civ"})
                        + (a1 is not None and a2 is not None and not camps)
-                       + bool(srcs) + self._pointed + named
+                       + bool(srcs) + pointed + named
                        # an agreement has passed its own test, an act told as done ("دخل حيز التنفيذ")
                        + (sub == "Agreement"))
             if support < 2:
                 return []
             # a place pointed back to is named, for merging, as any other
-            fallback = not self._pointed
+            fallback = not pointed
         s, e = doc.sentence_span(si)
         evidence = doc.text[s:e].strip()
         out: list[tuple[Event, bool]] = []
@@ -579,11 +579,13 @@ class EventAssembler:
                    for w in first)
 
     # ------------------------------------------------------------- sides
-    def _sides(self, doc: Document, t: Span, actors: list[Span], etype: str) -> tuple[Actor | None, Actor | None]:
+    def _sides(self, doc: Document, t: Span, actors: list[Span], etype: str,
+               backing: set[int]) -> tuple[Actor | None, Actor | None]:
+        """The act's author and its target or other side; ``backing``: the tokens of the sides
+        named as support (``_supporting``), which are neither."""
         if not actors:
             return None, None
         toks = doc.tokens
-        backing = self._supporting(doc, actors)
         # (score, actor span); a score is an int, or an int + 0.5 for a side joined by و
         agents: list[tuple[float, Span]] = []
         targets: list[tuple[float, Span]] = []
@@ -729,9 +731,10 @@ class EventAssembler:
 
     # ------------------------------------------------------------- places
     def _places(self, doc: Document, si: int, t: Span, places: list[Span],
-                others: Sequence[Span] = (), etype: str = "") -> tuple[list[Place], bool]:
+                others: Sequence[Span] = (), etype: str = "") -> tuple[list[Place], bool, bool]:
+        """The act's places, whether they are the article's fallback, and whether the sentence
+        pointed back to them ("في تلك المدينة", "في المدينة")."""
         cands = [p for p in places if p.value.kind != "dateline"]
-        self._pointed = False
         # a place in another clause that has a trigger of its own belongs to that trigger; one far
         # away, or past a clause that points back ("في تلك المدينة"), belongs to another statement
         c = self.clause[t.tok_start]
@@ -740,13 +743,11 @@ class EventAssembler:
             back = self._points_back(doc, t)
             if back and etype in self._last_loc:
                 # "في تلك المدينة": the place of the same kind of act told just before
-                self._pointed = True
-                return [self._last_loc[etype]], True
+                return [self._last_loc[etype]], True, True
             if not cands and "*" in self._last_loc and self._points_back(doc, t, whole=True):
                 # a sentence with no place but "في المدينة": the place of the last act told
                 # ("أعلن الجيش عن مقتل زعيم القاعدة في المدينة" after Derna's)
-                self._pointed = True
-                return [self._last_loc["*"]], True
+                return [self._last_loc["*"]], True, True
             near = 15 if not back else -1
             cands = [p for p in cands if self.clause[p.tok_start] not in claimed
                      and min(abs(p.tok_start - t.tok_end), abs(t.tok_start - p.tok_end)) <= near]
@@ -788,7 +789,7 @@ class EventAssembler:
                     names.add(pl.name)
                     out.append(pl)
             if out:
-                return out, False
+                return out, False, False
             # unresolved villages: the nearest located place of the sentence stands for
             # them ("وفي ريف إدلب الجنوبي، قصفت ... بلدتي تلمنس ومعرشمشة"), at least precision 2
             located = [p for p in cands if p.value.lat is not None and p.value.kind != "country"]
@@ -796,20 +797,20 @@ class EventAssembler:
                 pl = located[0].value
                 pl = pl.copy()
                 pl.geo_precision = max(2, pl.geo_precision)
-                return [pl], False
+                return [pl], False, False
         if not self._focused(doc):
-            return [], True  # a roundup of many countries has no governorate to fall back to
+            return [], True, False  # a roundup of many countries has no governorate to fall back to
         if doc.focus_admin1 is not None:
             pl = doc.focus_admin1.copy()
             pl.span = None
-            return [pl], True
+            return [pl], True, False
         if doc.focus_country:
             fc = next((p for p in doc.places if p.kind == "country" and p.country == doc.focus_country), None)
             if fc is not None:
                 pl = fc.copy()
                 pl.span = None
-                return [pl], True
-        return [], True
+                return [pl], True, False
+        return [], True, False
 
     @staticmethod
     def _coarser(b: Place, a: Place) -> bool:
@@ -827,6 +828,7 @@ class EventAssembler:
         if not numbers:
             self._singular_counts(doc, sent, out, set())
             return out
+        starts = {n.tok_start for n in numbers}
         cat_of: list[tuple[Span, str, str | None]] = []  # number, its group, its sub-group
         noun_end: dict[int, int] = {}  # number's first token -> the token after its child/woman noun
         for n in numbers:
@@ -909,14 +911,13 @@ class EventAssembler:
                 nxt_num = min((m.tok_start for m in numbers if m.tok_start >= i1), default=sent.tok_end)
                 # a toll word with its own victim after it is not this figure's: in "منطقة سبع
                 # البور شمالي بغداد أدى إلى مقتل شخص" the "seven" of a place name counts nobody
-                starts_at = {m.tok_start for m in numbers}
-                for k in list(range(i1 + 1, min(sent.tok_end, i1 + 3))) + list(range(i1 + 3, min(sent.tok_end, nxt_num, i1 + 9))):
+                for k in range(i1 + 1, max(min(sent.tok_end, i1 + 3), min(sent.tok_end, nxt_num, i1 + 9))):
                     w = self.cas_at.get(k)
                     if w == "none_of":
                         break  # "110 صواريخ ... دون مقتل أي مدني"
                     if w in ("killed", "injured"):
                         own_obj = k + 1 < sent.tok_end and not toks[k + 1].text.startswith("و") and (
-                            k + 1 in self.singular_at or k + 1 in starts_at
+                            k + 1 in self.singular_at or k + 1 in starts
                             or self.cas_at.get(k + 1) in ("victims", "children", "women"))
                         if not own_obj:  # "11 شخصا قتلوا و32 أصيبوا" keeps its toll
                             group = w
@@ -928,7 +929,6 @@ class EventAssembler:
             cat_of.append((n, group, sub))
         # a single child or woman in a breakdown counts one: "بينهم امرأة", "بينهم 3 أطفال وامرأة"
         items: list[tuple[int, Span | None, str, str | None]] = [(n.tok_start, n, g, sb) for n, g, sb in cat_of]
-        starts = {n.tok_start for n in numbers}
         ends = {noun_end[n.tok_start] for n, g, _ in cat_of if g == "breakdown" and n.tok_start in noun_end}
         for k in range(sent.tok_start, sent.tok_end):
             kind = self.cas_at.get(k)
@@ -1073,7 +1073,7 @@ class EventAssembler:
         for e in evs:
             if e.event_type == VAC and e.sub_event_type == "Attack" and (e.actor1 is None or e.actor1.inter == "state") \
                     and (e.actor2 is None or e.actor2.inter == "civilians"):
-                host = next((p for p in protests if p.date_start <= e.date_end + timedelta(days=0)
+                host = next((p for p in protests if p.date_start <= e.date_end
                              and e.date_start <= p.date_end and p.location is not None and e.location is not None
                              and self._same_place(p.location, e.location, True)), None)
                 if host is not None:

@@ -22,6 +22,8 @@ class Modality:
     weak_only: bool = False  # blocks only toll-only triggers (killing, injuring)
     cross_clause: bool = False  # its scope runs over commas (a denial's object often follows one)
     after: int = 0        # it follows what it qualifies: covers a trigger ending this many tokens before it
+    bare_too: bool = False  # weak_only, and also any trigger that is not an act by itself (a bare blast)
+    unless_toll: bool = False  # lifted where the sentence counts victims (the assembler asks)
 
 
 class ModalityRecognizer:
@@ -36,7 +38,8 @@ class ModalityRecognizer:
         for kind, spec in data.items():
             mod = Modality(kind, int(spec.get("reach", 0)), spec.get("scope") == "sentence",
                            bool(spec.get("weak_only", False)), bool(spec.get("cross_clause", False)),
-                           int(spec.get("after", 0)))
+                           int(spec.get("after", 0)), bool(spec.get("bare_too", False)),
+                           bool(spec.get("unless_toll", False)))
             # pronoun suffixes allowed: "استعداداتهم", "تهديداته"
             self.matcher.add_all(spec["names"], mod)
             for ex in spec.get("except", ()):
@@ -81,8 +84,8 @@ def blocked(trigger: Span, cues: list[Span], clause_of: list[int]) -> str | None
     weak = trigger.value.cls in ("killing", "injuring")
     for c in cues:
         mod: Modality = c.value
-        if mod.weak_only and not (weak or (mod.kind == "mishap" and not trigger.value.strong)):
-            continue  # (a mishap also explains a bare blast: "انفجر محرك الطائرة")
+        if mod.weak_only and not (weak or (mod.bare_too and not trigger.value.strong)):
+            continue  # ("bare_too": a mishap also explains a bare blast, "انفجر محرك الطائرة")
         if mod.sentence:
             return mod.kind
         if c.tok_end <= t and t - c.tok_end < mod.reach and (mod.cross_clause or clause_of[c.tok_end - 1] == clause_of[t]):
